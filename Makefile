@@ -1,0 +1,149 @@
+# osvm: one virtual-memory design on x86_64 and RISC-V Sv39.
+#
+#   make [ARCH=x86_64|riscv]       build build/$(ARCH)/kernel.elf
+#   make qemu                      build and boot it (Ctrl-A X leaves QEMU)
+#   make test                      host tests, then both arches under QEMU
+#   make help                      every target and knob
+#
+# Knobs: ARCH MEM CPUS QEMUEXTRA CMDLINE GDBPORT TIMEOUT
+
+ARCH ?= x86_64
+MEM ?= 256M
+CPUS ?= 1
+QEMUEXTRA ?=
+CMDLINE ?=
+GDBPORT ?= 1234
+TIMEOUT ?= 60
+# make test runs every arch unless told otherwise (make test TEST_ARCHES=riscv).
+TEST_ARCHES ?= x86_64 riscv
+
+ifeq ($(filter $(ARCH),x86_64 riscv),)
+$(error ARCH must be x86_64 or riscv, not '$(ARCH)')
+endif
+
+BUILD := build/$(ARCH)
+KERNEL := $(BUILD)/kernel.elf
+DEPS := tests/deps.sh
+
+include arch/$(ARCH)/arch.mk
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
+	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
+	-fno-optimize-sibling-calls -fno-common -MMD -MP \
+	-I. -Iarch/$(ARCH)/include $(ARCH_CFLAGS)
+ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -Wl,-T,arch/$(ARCH)/kernel.ld
+
+KSRCS := $(wildcard kernel/*.c mm/*.c) $(ARCH_SRCS)
+KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
+
+.PHONY: all qemu qemu-cmd qemu-gdb gdb check test clean deps help compile_commands.json
+all: $(KERNEL)
+
+# Tools are checked (and installed when missing) once per build directory.
+$(BUILD)/.deps: $(DEPS)
+	@mkdir -p $(BUILD)
+	@$(DEPS) $(ARCH)
+	@touch $@
+
+deps: $(BUILD)/.deps
+
+# V=1 shows whole commands.
+Q := $(if $(V),,@)
+
+$(BUILD)/%.c.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC_ARCH) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS    $<")
+	$(Q)$(CC_ARCH) $(ASFLAGS) -c $< -o $@
+
+$(KERNEL): $(KOBJS) arch/$(ARCH)/kernel.ld
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC_ARCH) $(CFLAGS) $(LDFLAGS) -o $@ $(KOBJS)
+
+-include $(KOBJS:.o=.d)
+
+# ---- Running ------------------------------------------------------------------
+
+QEMU_CMD = $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic \
+	-no-reboot -kernel $(KERNEL) $(if $(CMDLINE),-append "$(CMDLINE)") \
+	$(QEMUEXTRA)
+
+qemu: $(KERNEL)
+	$(QEMU_CMD)
+
+# The QEMU command line without -append, for tests/run-tests.sh.
+qemu-cmd:
+	@echo $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic -no-reboot \
+		-kernel $(KERNEL) $(QEMUEXTRA)
+
+qemu-gdb: $(KERNEL)
+	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make ARCH=$(ARCH) gdb' in another terminal"
+	$(QEMU_CMD) -S -gdb tcp::$(GDBPORT)
+
+gdb: $(KERNEL)
+	@$(DEPS) gdb
+	gdb-multiarch -q -ex "set architecture $(GDB_ARCH)" \
+		-ex "file $(KERNEL)" -ex "target remote localhost:$(GDBPORT)"
+
+# ---- Tests --------------------------------------------------------------------
+
+HOSTCC ?= cc
+
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-I.
+# The real mm/ code over simulated RAM; tests/host/ stands in for the arch
+# functions (kernel/arch.h), kprintf and panic.
+HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
+	kernel/spinlock.c kernel/cpu.c
+HOST_HDRS := $(wildcard tests/host/*.h mm/*.h kernel/*.h arch/*/include/arch/*.h)
+
+build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
+	@mkdir -p build/host
+	@$(DEPS) check
+	$(HOSTCC) $(HOST_CFLAGS) -Iarch/$*/include -o $@ $(HOST_SRCS)
+
+check: build/host/mm_test-x86_64 build/host/mm_test-riscv
+	build/host/mm_test-x86_64
+	build/host/mm_test-riscv
+
+test:
+	@TIMEOUT=$(TIMEOUT) tests/run-tests.sh $(TEST_ARCHES)
+
+clean:
+	rm -rf build compile_commands.json
+
+# One entry per kernel source for clangd and clang-tidy.
+compile_commands.json:
+	@{ echo '['; sep=''; for f in $(KSRCS); do \
+	  printf '%s{"directory":"%s","file":"%s","command":"%s %s -c %s"}\n' \
+	    "$$sep" "$(CURDIR)" "$$f" "$(CC_ARCH)" "$(CFLAGS)" "$$f"; sep=','; \
+	done; echo ']'; } >$@
+	@echo "wrote $@ for ARCH=$(ARCH)"
+
+help:
+	@echo "Targets:"
+	@echo "  all                    build build/\$$ARCH/kernel.elf (default)"
+	@echo "  qemu                   build and boot it; Ctrl-A X leaves QEMU"
+	@echo "  qemu-gdb               boot, halted, waiting for gdb on GDBPORT"
+	@echo "  gdb                    attach gdb-multiarch to a qemu-gdb session"
+	@echo "  check                  host unit tests of mm/, both PTE formats"
+	@echo "  test                   check, then both arches under QEMU; a matrix"
+	@echo "  compile_commands.json  for clangd / clang-tidy (per ARCH)"
+	@echo "  clean                  remove build/"
+	@echo "Knobs (default):"
+	@echo "  ARCH=x86_64|riscv      ($(ARCH))"
+	@echo "  MEM=8M..2G             ($(MEM)) guest RAM"
+	@echo "  CPUS=n                 ($(CPUS)) guest CPUs (SMP: issue 7)"
+	@echo "  CMDLINE='...'          ($(CMDLINE)) kernel command line, e.g. selftest"
+	@echo "  QEMUEXTRA='...'        ($(QEMUEXTRA)) more QEMU options, e.g. -accel kvm"
+	@echo "  GDBPORT=n              ($(GDBPORT))"
+	@echo "  TIMEOUT=s              ($(TIMEOUT)) seconds per boot in make test"
+	@echo "  TEST_ARCHES='...'      ($(TEST_ARCHES)) arches make test boots"
+	@echo "  V=1                    show whole compiler commands"

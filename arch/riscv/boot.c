@@ -1,0 +1,77 @@
+/*
+ * riscv_boot: from entry.S to kmain. Runs in the high half on the boot
+ * stack, still on the boot page table (which maps all of KMAP_BASE), with
+ * interrupts off. Reads the device tree into a struct boot_info, starts the
+ * UART and hands over to the arch-neutral kernel.
+ */
+#include "arch/riscv/boot_layout.h"
+#include "arch/riscv/fdt.h"
+#include "arch/riscv/platform.h"
+#include "kernel/arch.h"
+#include "kernel/cpu.h"
+#include "kernel/kprintf.h"
+#include "kernel/string.h"
+#include "mm/pmem.h"
+
+_Static_assert(BOOT_PAGE_SIZE == PAGE_SIZE, "boot_layout.h: page size");
+_Static_assert(BOOT_KSTACK_SIZE == KSTACK_SIZE, "boot_layout.h: stack");
+_Static_assert(BOOT_KIMAGE_OFFSET == KIMAGE_OFFSET, "boot_layout.h: image");
+_Static_assert(BOOT_KIMAGE_SLOT == ((KIMAGE_BASE >> 30) & 511),
+	       "boot_layout.h: image slot");
+_Static_assert(BOOT_KMAP_SLOT == ((KMAP_BASE >> 30) & 511),
+	       "boot_layout.h: direct map slot");
+_Static_assert(BOOT_KMAP_GIGAPAGES == KMAP_SIZE >> 30,
+	       "boot_layout.h: direct map size");
+_Static_assert(BOOT_IDENTITY_SLOT == BOOT_RAM_BASE >> 30,
+	       "boot_layout.h: identity slot");
+
+unsigned long riscv_boot_hartid;
+uint64_t riscv_timebase_hz;
+
+static struct boot_info bi;
+
+/* Copy /chosen's bootargs and initrd location into bi. The initrd bounds
+ * are one or two cells, whichever length the loader wrote. */
+static void read_chosen(const void *fdt)
+{
+	int chosen = fdt_path(fdt, "/chosen");
+	const char *args;
+	const void *start, *end;
+	int slen, elen;
+
+	if (chosen < 0)
+		return;
+	args = fdt_prop(fdt, chosen, "bootargs", NULL);
+	if (args)
+		strlcpy(bi.cmdline, args, sizeof(bi.cmdline));
+	start = fdt_prop(fdt, chosen, "linux,initrd-start", &slen);
+	end = fdt_prop(fdt, chosen, "linux,initrd-end", &elen);
+	if (start && end && (slen == 4 || slen == 8) &&
+	    (elen == 4 || elen == 8) &&
+	    fdt_cells(end, elen / 4) > fdt_cells(start, slen / 4)) {
+		bi.initrd_base = fdt_cells(start, slen / 4);
+		bi.initrd_size = fdt_cells(end, elen / 4) - bi.initrd_base;
+	}
+}
+
+/* Called by entry.S with the hart id and the device tree's physical
+ * address. Never returns: ends in kmain. */
+noreturn void riscv_boot(unsigned long hartid, paddr_t fdt_pa)
+{
+	const void *fdt;
+
+	kmap_offset = KMAP_BASE;
+	fdt = P2V(fdt_pa);
+	arch_cpu_set(&cpus[0]); /* so that kprintf and panic can lock */
+	riscv_boot_hartid = hartid;
+	uart_init(P2V(UART0_PA));
+	power_init(P2V(SIFIVE_TEST_PA));
+
+	if (!fdt_valid(fdt))
+		panic("riscv_boot: no device tree at %p", (void *)fdt_pa);
+	read_chosen(fdt);
+	boot_ram_from_fdt(&bi, fdt, fdt_pa);
+	riscv_timebase_hz =
+	    fdt_prop_u32(fdt, fdt_path(fdt, "/cpus"), "timebase-frequency", 0);
+	kmain(&bi);
+}

@@ -1,0 +1,21 @@
+/*
+ * The numbers the boot assembly (entry.S) needs, written without C so that
+ * assembly can include them. boot.c checks each one against <arch/mmu.h>
+ * and kernel/arch.h, so they cannot drift apart.
+ */
+#ifndef ARCH_RISCV_BOOT_LAYOUT_H
+#define ARCH_RISCV_BOOT_LAYOUT_H
+
+#define BOOT_PAGE_SIZE 4096
+#define BOOT_PAGE_SHIFT 12
+#define BOOT_KSTACK_SIZE (4 * BOOT_PAGE_SIZE) /* KSTACK_SIZE */
+#define BOOT_RAM_BASE 0x80000000	      /* QEMU virt: RAM starts here */
+#define BOOT_KIMAGE_OFFSET 0xffffffff00000000 /* KIMAGE_OFFSET */
+
+/* Root-table slots of the boot page table (1 GiB each). */
+#define BOOT_IDENTITY_SLOT 2	/* BOOT_RAM_BASE >> 30 */
+#define BOOT_KMAP_SLOT 256	/* KMAP_BASE */
+#define BOOT_KMAP_GIGAPAGES 128 /* KMAP_SIZE >> 30 */
+#define BOOT_KIMAGE_SLOT 510	/* KIMAGE_BASE */
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * The devices arch/riscv drives: the UART and the test finisher. Until
+ * kmap_init they are reached through the boot page table's direct map;
+ * afterwards the kernel page table maps only what kmap_mmio asked for.
+ */
+#include "arch/riscv/platform.h"
+#include "kernel/arch.h"
+#include "mm/kmap.h"
+
+void arch_devices_init(void)
+{
+	uart_remap(kmap_mmio(UART0_PA, PAGE_SIZE));
+	power_init(kmap_mmio(SIFIVE_TEST_PA, PAGE_SIZE));
+}

@@ -1,0 +1,113 @@
+/*
+ * RISC-V Sv39 memory-management constants and PTE codec (3-level paging).
+ *
+ * This header is the whole of what mm/ knows about the Sv39 MMU. It has no
+ * privileged instructions, so host unit tests compile it too.
+ *
+ *   0x0000000000000000  +-------------------------+
+ *                       | user space (256 GiB)    |  root slots 0..255
+ *   USER_TOP            +-------------------------+
+ *                       | non-canonical hole      |
+ *   KMAP_BASE           +-------------------------+  root slot 256
+ *                       | all RAM and MMIO,       |
+ *                       | direct-mapped           |
+ *                       +-------------------------+
+ *   KIMAGE_BASE         | kernel image (-2 GiB)   |  root slot 510
+ *                       +-------------------------+
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include "kernel/types.h"
+#include "mm/perm.h"
+
+#define ARCH_NAME "riscv64 (Sv39)"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ul << PAGE_SHIFT)
+#define PT_LEVELS 3
+#define PT_INDEX_BITS 9
+#define PT_ENTRIES (1ul << PT_INDEX_BITS)
+
+#define USER_TOP 0x0000004000000000ul
+#define USTACK_UPPERBOUND (USER_TOP - PAGE_SIZE)
+#define KMAP_BASE 0xffffffc000000000ul
+#define KMAP_SIZE (1ul << 37) /* 128 GiB of RAM */
+#define KIMAGE_BASE 0xffffffff80000000ul
+/* Kernel image: virtual = physical + KIMAGE_OFFSET (RAM starts at 2 GiB). */
+#define KIMAGE_OFFSET (KIMAGE_BASE - 0x80000000ul)
+#define PT_KERNEL_SLOT_FIRST 256
+
+typedef uint64_t pte_t;
+
+#define RV_PTE_V (1ul << 0)
+#define RV_PTE_R (1ul << 1)
+#define RV_PTE_W (1ul << 2)
+#define RV_PTE_X (1ul << 3)
+#define RV_PTE_U (1ul << 4)
+#define RV_PTE_A (1ul << 6)
+#define RV_PTE_D (1ul << 7)
+#define RV_PTE_COW (1ul << 8) /* RSW: reserved for software */
+#define RV_PTE_PPN_SHIFT 10
+#define RV_PTE_PPN_MASK 0x003ffffffffffc00ul
+
+/* A leaf PTE mapping physical page pa with neutral permissions perm.
+ * A and D are preset: the kernel does not track access or dirtiness. */
+static inline pte_t pte_make_leaf(paddr_t pa, unsigned perm)
+{
+	pte_t pte = ((pa >> PAGE_SHIFT) << RV_PTE_PPN_SHIFT) | RV_PTE_V |
+		    RV_PTE_A | RV_PTE_D;
+	if (perm & PERM_R)
+		pte |= RV_PTE_R;
+	if (perm & PERM_W)
+		pte |= RV_PTE_W;
+	if (perm & PERM_X)
+		pte |= RV_PTE_X;
+	if (perm & PERM_U)
+		pte |= RV_PTE_U;
+	if (perm & PERM_COW)
+		pte |= RV_PTE_COW;
+	return pte;
+}
+
+/* A non-leaf PTE pointing to the next-level table at pa. */
+static inline pte_t pte_make_table(paddr_t pa)
+{
+	return ((pa >> PAGE_SHIFT) << RV_PTE_PPN_SHIFT) | RV_PTE_V;
+}
+
+static inline bool pte_valid(pte_t pte)
+{
+	return pte & RV_PTE_V;
+}
+
+/* Is a valid pte a leaf? Sv39 says so by R, W or X being set. */
+static inline bool pte_is_leaf(pte_t pte, int level)
+{
+	(void)level;
+	return pte & (RV_PTE_R | RV_PTE_W | RV_PTE_X);
+}
+
+static inline paddr_t pte_addr(pte_t pte)
+{
+	return ((pte & RV_PTE_PPN_MASK) >> RV_PTE_PPN_SHIFT) << PAGE_SHIFT;
+}
+
+/* The neutral permissions of a valid leaf. */
+static inline unsigned pte_perm(pte_t pte)
+{
+	unsigned perm = 0;
+	if (pte & RV_PTE_R)
+		perm |= PERM_R;
+	if (pte & RV_PTE_W)
+		perm |= PERM_W;
+	if (pte & RV_PTE_X)
+		perm |= PERM_X;
+	if (pte & RV_PTE_U)
+		perm |= PERM_U;
+	if (pte & RV_PTE_COW)
+		perm |= PERM_COW;
+	return perm;
+}
+
+#endif

@@ -1,0 +1,20 @@
+/* The MMU controls: loading a root (satp) and flushing the TLB (sfence.vma).
+ * No ASIDs: every root switch flushes everything. */
+#include "arch/riscv/csr.h"
+#include "kernel/arch.h"
+
+void arch_set_root(paddr_t root)
+{
+	csr_write(satp, SATP_MODE_SV39 | root >> PAGE_SHIFT);
+	asm volatile("sfence.vma" : : : "memory");
+}
+
+void arch_tlb_flush_page(vaddr_t va)
+{
+	asm volatile("sfence.vma %0, zero" : : "r"(va) : "memory");
+}
+
+void arch_tlb_flush_all(void)
+{
+	asm volatile("sfence.vma" : : : "memory");
+}

@@ -1,0 +1,39 @@
+/*
+ * The periodic timer: the time CSR counts at the device tree's
+ * timebase-frequency, and the SBI TIME extension raises a supervisor timer
+ * interrupt when it reaches the deadline we set. Each interrupt sets the
+ * next deadline one period later.
+ */
+#include "kernel/timer.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/platform.h"
+#include "arch/riscv/sbi.h"
+#include "kernel/arch.h"
+#include "kernel/kprintf.h"
+
+static uint64_t tick_period; /* in time-CSR units */
+
+/* Ask the firmware for an interrupt one period from now. */
+static void schedule_next_tick(void)
+{
+	long err = sbi_set_timer(csr_read(time) + tick_period);
+
+	if (err)
+		panic("schedule_next_tick: SBI set_timer failed (%ld)", err);
+}
+
+void arch_timer_init(unsigned hz)
+{
+	if (riscv_timebase_hz == 0)
+		panic("arch_timer_init: no /cpus/timebase-frequency in the "
+		      "device tree");
+	tick_period = riscv_timebase_hz / hz;
+	schedule_next_tick();
+	csr_set(sie, SIE_STIE);
+}
+
+void riscv_timer_interrupt(void)
+{
+	schedule_next_tick();
+	timer_tick();
+}

@@ -1,0 +1,135 @@
+/*
+ * Trap dispatch: stvec setup and riscv_trap, which decodes scause. Page
+ * faults become a neutral struct fault for mm/, the timer interrupt goes to
+ * the timer, and anything else is a kernel bug: dump the frame and panic.
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/platform.h"
+#include "arch/riscv/trapframe.h"
+#include "kernel/arch.h"
+#include "kernel/kprintf.h"
+#include "mm/fault.h"
+
+_Static_assert(__builtin_offsetof(struct trapframe, x[31]) == TF_X(31),
+	       "trapframe.h: registers");
+_Static_assert(__builtin_offsetof(struct trapframe, s0) == TF_X(8),
+	       "trapframe.h: register names");
+_Static_assert(__builtin_offsetof(struct trapframe, sepc) == TF_SEPC,
+	       "trapframe.h: sepc");
+_Static_assert(__builtin_offsetof(struct trapframe, sstatus) == TF_SSTATUS,
+	       "trapframe.h: sstatus");
+_Static_assert(__builtin_offsetof(struct trapframe, scause) == TF_SCAUSE,
+	       "trapframe.h: scause");
+_Static_assert(__builtin_offsetof(struct trapframe, stval) == TF_STVAL,
+	       "trapframe.h: stval");
+_Static_assert(sizeof(struct trapframe) == TRAPFRAME_SIZE, "trapframe.h: size");
+_Static_assert(TRAP_STACK_SIZE % 16 == 0, "trapframe.h: stack alignment");
+
+/* scause codes (RISC-V privileged specification, table "supervisor cause
+ * register values after trap"). */
+#define IRQ_S_TIMER 5
+#define EXC_INST_PAGE_FAULT 12
+#define EXC_LOAD_PAGE_FAULT 13
+#define EXC_STORE_PAGE_FAULT 15
+
+extern char trap_entry[];
+
+static const char *const exception_names[] = {
+    [0] = "instruction address misaligned",
+    [1] = "instruction access fault",
+    [2] = "illegal instruction",
+    [3] = "breakpoint",
+    [4] = "load address misaligned",
+    [5] = "load access fault",
+    [6] = "store/AMO address misaligned",
+    [7] = "store/AMO access fault",
+    [8] = "environment call from U-mode",
+    [9] = "environment call from S-mode",
+    [12] = "instruction page fault",
+    [13] = "load page fault",
+    [15] = "store/AMO page fault",
+};
+
+static const char *const interrupt_names[] = {
+    [1] = "supervisor software interrupt",
+    [5] = "supervisor timer interrupt",
+    [9] = "supervisor external interrupt",
+};
+
+static const char *const reg_names[32] = {
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+/* Point stvec at trap_entry (direct mode: every trap enters there) and
+ * start with sscratch = 0, "running kernel code" (see trapentry.S). */
+void arch_trap_init(void)
+{
+	csr_write(sscratch, 0);
+	csr_write(stvec, (uintptr_t)trap_entry);
+}
+
+/* The name the privileged specification gives scause, or "unknown trap". */
+static const char *trap_name(uint64_t scause)
+{
+	uint64_t code = SCAUSE_CODE(scause);
+	const char *name = NULL;
+
+	if (scause & SCAUSE_INTERRUPT) {
+		if (code < ARRAY_SIZE(interrupt_names))
+			name = interrupt_names[code];
+	} else if (code < ARRAY_SIZE(exception_names)) {
+		name = exception_names[code];
+	}
+	return name ? name : "unknown trap";
+}
+
+/* Print every saved register of tf, four to a line. */
+static void dump_trapframe(const struct trapframe *tf)
+{
+	kprintf("trap frame: sepc %016lx scause %016lx stval %016lx\n"
+		"            sstatus %016lx (from %s mode)\n",
+		tf->sepc, tf->scause, tf->stval, tf->sstatus,
+		tf->sstatus & SSTATUS_SPP ? "supervisor" : "user");
+	for (int i = 1; i < 32; i++)
+		kprintf("%4s %016lx%s", reg_names[i], tf->x[i],
+			i % 4 == 3 || i == 31 ? "\n" : "  ");
+}
+
+/* Hand a page fault to mm/ as a neutral record. */
+static void page_fault(const struct trapframe *tf, enum access access)
+{
+	struct fault f = {
+	    .addr = tf->stval,
+	    .access = access,
+	    .user = !(tf->sstatus & SSTATUS_SPP),
+	    .pc = tf->sepc,
+	    .fp = tf->s0,
+	};
+	mm_page_fault(&f);
+}
+
+void riscv_trap(struct trapframe *tf)
+{
+	uint64_t code = SCAUSE_CODE(tf->scause);
+
+	if (tf->scause & SCAUSE_INTERRUPT) {
+		if (code == IRQ_S_TIMER) {
+			riscv_timer_interrupt();
+			return;
+		}
+	} else if (code == EXC_INST_PAGE_FAULT) {
+		page_fault(tf, ACCESS_EXEC);
+		return;
+	} else if (code == EXC_LOAD_PAGE_FAULT) {
+		page_fault(tf, ACCESS_READ);
+		return;
+	} else if (code == EXC_STORE_PAGE_FAULT) {
+		page_fault(tf, ACCESS_WRITE);
+		return;
+	}
+	dump_trapframe(tf);
+	panic_at(tf->s0, "unexpected trap: %s (scause 0x%lx, stval 0x%lx)",
+		 trap_name(tf->scause), tf->scause, tf->stval);
+}

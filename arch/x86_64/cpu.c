@@ -1,0 +1,74 @@
+/* The calling CPU: per-CPU pointer (gs base), interrupt flag, frames. */
+#include "kernel/cpu.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/arch.h"
+#include "kernel/kprintf.h"
+
+/* The kernel runs with gs base = its struct cpu, whose first field points
+ * to itself, so %gs:0 is the record's address. */
+void arch_cpu_set(struct cpu *c)
+{
+	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+}
+
+/* The record given to arch_cpu_set, read through its self pointer. */
+struct cpu *arch_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* The interrupt flag: sti, cli and RFLAGS.IF. The "memory" clobbers keep
+ * the compiler from moving memory accesses across them. */
+void arch_intr_enable(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+void arch_intr_disable(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+bool arch_intr_enabled(void)
+{
+	return read_rflags() & RFLAGS_IF;
+}
+
+/* Halt until an interrupt arrives (returns after it has been handled). */
+void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("hlt" : : : "memory");
+}
+
+/* Our own frame's saved rbp is the caller's frame pointer (this file is
+ * compiled with frame pointers and the function is never inlined). */
+__attribute__((noinline)) uintptr_t arch_frame_pointer(void)
+{
+	return *(uintptr_t *)__builtin_frame_address(0);
+}
+
+/* An x86_64 frame: [rbp] = caller's rbp, [rbp + 8] = return address. */
+void arch_frame_unwind(uintptr_t *fp, uintptr_t *pc)
+{
+	const uintptr_t *frame = (const uintptr_t *)*fp;
+
+	*pc = frame[1];
+	*fp = frame[0];
+}
+
+/* Print the control registers and where this CPU is executing. */
+void arch_dump_cpu(void)
+{
+	uintptr_t rip, rsp;
+
+	__asm__ volatile("lea 0(%%rip), %0; mov %%rsp, %1"
+			 : "=r"(rip), "=r"(rsp));
+	kprintf("rip %016lx rsp %016lx rbp %016lx\n", rip, rsp,
+		(uintptr_t)__builtin_frame_address(0));
+	kprintf("cr0 %016lx cr2 %016lx cr3 %016lx\n", read_cr0(), read_cr2(),
+		read_cr3());
+	kprintf("cr4 %016lx efer %016lx rflags %016lx\n", read_cr4(),
+		rdmsr(MSR_EFER), read_rflags());
+}

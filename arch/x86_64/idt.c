@@ -1,0 +1,56 @@
+/* The IDT: an interrupt gate (interrupts off on entry) for every stub in
+ * trapentry.S; the double fault runs on its own stack (IST1). */
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/pic.h"
+#include "arch/x86_64/trap.h"
+#include "kernel/arch.h"
+
+struct gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __attribute__((packed));
+
+struct idt_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define VEC_DOUBLE_FAULT 8
+
+static struct gate idt[256];
+
+/* Point vector vec at entry through an interrupt gate, on IST stack ist
+ * (0: the current stack). */
+static void set_gate(unsigned vec, void (*entry)(void), unsigned ist)
+{
+	uintptr_t off = (uintptr_t)entry;
+
+	idt[vec] = (struct gate){
+	    .offset_low = off & 0xffff,
+	    .selector = SEL_KCODE,
+	    .ist = ist,
+	    .type = GATE_INTERRUPT,
+	    .offset_mid = (off >> 16) & 0xffff,
+	    .offset_high = off >> 32,
+	};
+}
+
+/* GDT and TSS, the IDT, and the PIC remapped with every line masked, so
+ * that no interrupt arrives before a driver asks for it. */
+void arch_trap_init(void)
+{
+	struct idt_ptr ptr = {sizeof(idt) - 1, (uintptr_t)idt};
+
+	gdt_init();
+	for (const struct trap_stub *s = trap_stubs; s < trap_stubs_end; s++)
+		set_gate(s->vector, s->entry,
+			 s->vector == VEC_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+	pic_init();
+}

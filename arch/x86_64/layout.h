@@ -1,0 +1,31 @@
+/*
+ * x86_64 constants that assembly needs too. <arch/mmu.h> and kernel/arch.h
+ * are C-only, so the values are repeated here; boot.c checks at compile time
+ * that both spellings agree.
+ */
+#ifndef X86_64_LAYOUT_H
+#define X86_64_LAYOUT_H
+
+#define LAYOUT_KIMAGE_BASE 0xffffffff80000000
+#define LAYOUT_KMAP_BASE 0xffff800000000000
+#define LAYOUT_PAGE_SIZE 4096
+#define LAYOUT_KSTACK_SIZE (4 * LAYOUT_PAGE_SIZE)
+
+/* GDT selectors. The order kernel code, kernel data, (32-bit user code),
+ * user data, user code is the one syscall/sysret require. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UDATA 0x20
+#define SEL_UCODE 0x28
+#define SEL_TSS 0x30
+
+/* Interrupt vectors: the legacy PIC's IRQ 0-15 are remapped to 32-47.
+ * Plain numbers, because trapentry.S builds symbol names from them. */
+#define VEC_PAGE_FAULT 14
+#define VEC_IRQ0 32
+#define VEC_TIMER 32 /* IRQ 0, the PIT */
+#define VEC_SPURIOUS                                                           \
+	39 /* IRQ 7: what the master PIC sends when a request                  \
+	      vanished before it was acknowledged */
+
+#endif

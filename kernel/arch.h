@@ -1,0 +1,111 @@
+/*
+ * The arch interface: the functions each architecture implements, in
+ * arch/<arch>/. Together with the constants and PTE codec of <arch/mmu.h>
+ * this is everything mm/ and kernel/ may ask of the machine; docs/porting.md
+ * lists it for porters.
+ *
+ * Boot contract: the arch's entry code runs on `boot_stack` in the kernel
+ * image's high-half addresses with kmap_offset = KMAP_BASE, calls
+ * arch_cpu_set(&cpus[0]) before any output (kprintf takes a lock, and locks
+ * use the per-CPU record), fills a struct boot_info and calls kmain.
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include <arch/mmu.h>
+
+#include "kernel/types.h"
+
+/* ---- Boot ---------------------------------------------------------------- */
+
+#define BOOT_MAX_RANGES 32
+#define BOOT_CMDLINE_MAX 256
+
+struct mem_range {
+	paddr_t base;
+	uint64_t size;
+};
+
+/*
+ * What the boot path learned from the boot loader (PVH start info on x86_64,
+ * the device tree on RISC-V). `ram` lists usable RAM only: firmware, boot
+ * loader and device regions are already cut out; the kernel image is not
+ * (pmem_init does that). Filled by the arch before kmain and never changed.
+ */
+struct boot_info {
+	struct mem_range ram[BOOT_MAX_RANGES];
+	int nram;
+	char cmdline[BOOT_CMDLINE_MAX]; /* "" when the loader gave none */
+	paddr_t initrd_base;		/* 0 when there is none */
+	uint64_t initrd_size;
+};
+
+/* Kernel stacks are KSTACK_SIZE bytes. The arch's entry code provides the
+ * boot CPU's stack as `boot_stack` (KSTACK_SIZE bytes, page-aligned) with one
+ * spare page right below it, which kmap_init turns into a guard page. */
+#define KSTACK_SIZE (4 * PAGE_SIZE)
+extern char boot_stack[];
+
+/* Arch-neutral kernel entry (kernel/main.c). Called once on the boot CPU,
+ * running in the kernel image's high-half addresses on a valid stack, with
+ * the console usable and interrupts off. */
+noreturn void kmain(struct boot_info *bi);
+
+/* Early per-arch setup after kmain started: the trap vector (GDT/TSS/IDT on
+ * x86_64, stvec on RISC-V). */
+void arch_trap_init(void);
+
+/* Called after kmap_init built the kernel page table and before kmain loads
+ * it: map what the arch's devices need with kmap_mmio (and guard extra
+ * stacks with kmap_guard_page) so they stay reachable once it is live. */
+void arch_devices_init(void);
+
+/* ---- Console and power --------------------------------------------------- */
+
+/* Write one byte to the console UART (polling; usable from any context). */
+void arch_console_putc(char c);
+/* Read one byte from the console, or -1 when none is waiting. */
+int arch_console_getc(void);
+/* Leave QEMU with the given status: 0 = success, anything else = failure.
+ * Does not return; other CPUs stop too. */
+noreturn void arch_poweroff(int status);
+
+/* ---- CPU ----------------------------------------------------------------- */
+
+struct cpu;
+/* Make c the calling CPU's per-CPU record (gs base on x86_64, tp on RISC-V). */
+void arch_cpu_set(struct cpu *c);
+/* The calling CPU's record, as given to arch_cpu_set. */
+struct cpu *arch_cpu(void);
+
+void arch_intr_enable(void);
+void arch_intr_disable(void);
+bool arch_intr_enabled(void);
+/* Wait for the next interrupt (hlt / wfi). */
+void arch_wait_for_interrupt(void);
+
+/* Start the periodic timer at hz ticks per second; each tick calls
+ * timer_tick() (kernel/timer.c) with interrupts off. */
+void arch_timer_init(unsigned hz);
+
+/* The frame pointer of the caller's frame. */
+uintptr_t arch_frame_pointer(void);
+/* Step one frame up a frame-pointer chain: from *fp, store the caller's
+ * frame pointer in *fp and the return address in *pc. The kernel checks the
+ * addresses before calling (see kernel/backtrace.c). */
+void arch_frame_unwind(uintptr_t *fp, uintptr_t *pc);
+
+/* Print the general registers of the calling CPU (for panic). */
+void arch_dump_cpu(void);
+
+/* ---- MMU ------------------------------------------------------------------
+ */
+
+/* Make the page table rooted at physical address root the current one. */
+void arch_set_root(paddr_t root);
+/* Forget any cached translation of va on this CPU (invlpg / sfence.vma va). */
+void arch_tlb_flush_page(vaddr_t va);
+/* Forget every cached translation on this CPU (CR3 reload / sfence.vma). */
+void arch_tlb_flush_all(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* Per-CPU state, reached through arch_cpu() (gs on x86_64, tp on RISC-V). */
+#ifndef KERNEL_CPU_H
+#define KERNEL_CPU_H
+
+#include "kernel/arch.h"
+#include "kernel/types.h"
+
+#define NCPU 8
+
+struct cpu {
+	struct cpu *self; /* first: x86_64 reads it as %gs:0 */
+	int id;		  /* 0 for the boot CPU */
+	int intr_depth;	  /* nesting of intr_push */
+	bool intr_was_on; /* interrupts on before the outermost intr_push */
+	uint64_t ticks;	  /* timer interrupts taken on this CPU */
+	paddr_t root;	  /* page table loaded on this CPU (vpmap_activate) */
+};
+
+extern struct cpu cpus[NCPU];
+
+/* The calling CPU's record. Callers that may be preempted must hold
+ * interrupts off (intr_push) while they use it. */
+static inline struct cpu *mycpu(void)
+{
+	return arch_cpu();
+}
+
+/* Disable interrupts, counting nesting; intr_pop restores them only when
+ * the outermost push had them on. */
+void intr_push(void);
+void intr_pop(void);
+
+/* Set up the boot CPU's record (called first thing in kmain). */
+void cpu_init_boot(void);
+
+#endif

@@ -1,0 +1,34 @@
+/* Console output, panic and assert. */
+#ifndef KERNEL_KPRINTF_H
+#define KERNEL_KPRINTF_H
+
+#include "kernel/types.h"
+
+/* printf to the console. Conversions: %d %i %u %x %X %p %s %c %%, with
+ * flags '-' and '0', a field width, and the size prefixes l, ll and z. */
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kvprintf(const char *fmt, va_list ap);
+/* Format into buf (always NUL-terminated); returns the length it wanted. */
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Print "panic: <message>", the CPU state and a backtrace, stop every CPU
+ * and leave QEMU with a failure status. */
+noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* panic() with a backtrace that starts at frame pointer fp instead of the
+ * caller (used for traps, whose interesting frames are the interrupted ones).
+ */
+noreturn void panic_at(uintptr_t fp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print a frame-pointer backtrace starting at frame fp. */
+void backtrace(uintptr_t fp);
+
+#define assert(c)                                                              \
+	do {                                                                   \
+		if (!(c))                                                      \
+			panic("assertion '%s' failed at %s:%d", #c, __FILE__,  \
+			      __LINE__);                                       \
+	} while (0)
+
+#endif

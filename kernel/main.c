@@ -1,0 +1,60 @@
+/*
+ * kmain: the arch-neutral boot sequence, the same on every machine.
+ *
+ *   arch entry -> kmain: per-CPU record, traps, frames (pmem),
+ *   kernel page table (kmap), devices, timer -> self-tests or monitor
+ */
+#include "kernel/arch.h"
+#include "kernel/cmdline.h"
+#include "kernel/cpu.h"
+#include "kernel/kprintf.h"
+#include "kernel/monitor.h"
+#include "kernel/selftest.h"
+#include "kernel/timer.h"
+#include "mm/kmap.h"
+#include "mm/pmem.h"
+#include "mm/vpmap.h"
+
+/* Print what the boot loader gave us and where the kernel lives. */
+static void banner(const struct boot_info *bi)
+{
+	uint64_t ram = 0;
+
+	for (int i = 0; i < bi->nram; i++)
+		ram += bi->ram[i].size;
+	kprintf("osvm: one VM design, running on %s\n", ARCH_NAME);
+	kprintf("memory: %lu KiB usable in %d range(s)\n",
+		(unsigned long)(ram >> 10), bi->nram);
+	for (int i = 0; i < bi->nram; i++)
+		kprintf("  [%p, %p) %lu KiB\n", (void *)bi->ram[i].base,
+			(void *)(bi->ram[i].base + bi->ram[i].size),
+			(unsigned long)(bi->ram[i].size >> 10));
+	kprintf("kernel: text %p-%p rodata %p-%p data+bss %p-%p (phys %p)\n",
+		_text_start, _text_end, _rodata_start, _rodata_end, _data_start,
+		_kernel_end, (void *)kimage_v2p(_kernel_start));
+	kprintf("layout: user [0, %p) stack top %p, direct map at %p\n",
+		(void *)USER_TOP, (void *)USTACK_UPPERBOUND, (void *)KMAP_BASE);
+	kprintf("command line: '%s'\n", bi->cmdline);
+}
+
+noreturn void kmain(struct boot_info *bi)
+{
+	cpu_init_boot();
+	arch_trap_init();
+	banner(bi);
+
+	pmem_init(bi, kimage_v2p(_kernel_start), kimage_v2p(_kernel_end));
+	kmap_init(bi);
+	arch_devices_init();
+	vpmap_activate(kmap_root());
+	kprintf("pmem: %lu frames, %lu free after the kernel page table\n",
+		(unsigned long)pmem_total(), (unsigned long)pmem_free_count());
+
+	arch_timer_init(TIMER_HZ);
+	arch_intr_enable();
+
+	char which[32];
+	if (cmdline_get(bi->cmdline, "selftest", which, sizeof(which)))
+		selftest_run(which);
+	monitor_run();
+}

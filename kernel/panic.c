@@ -1,0 +1,64 @@
+/* panic and the frame-pointer backtrace. */
+#include "kernel/arch.h"
+#include "kernel/kprintf.h"
+#include "mm/kmap.h"
+
+extern bool kprintf_unlocked;
+
+#define BACKTRACE_MAX 32
+
+/* Could fp be a frame of kernel code? Frames live on kernel stacks, which
+ * are in the kernel image (boot stacks) or in the direct map. */
+static bool frame_plausible(uintptr_t fp)
+{
+	if (fp & (sizeof(uintptr_t) - 1))
+		return false;
+	if (fp >= (uintptr_t)_kernel_start && fp < (uintptr_t)_kernel_end)
+		return true;
+	return fp >= KMAP_BASE && fp < KMAP_BASE + KMAP_SIZE;
+}
+
+void backtrace(uintptr_t fp)
+{
+	kprintf("backtrace:\n");
+	for (int i = 0; i < BACKTRACE_MAX && frame_plausible(fp); i++) {
+		uintptr_t pc;
+		arch_frame_unwind(&fp, &pc);
+		if (pc < (uintptr_t)_text_start || pc >= (uintptr_t)_text_end)
+			break;
+		kprintf("  #%d %p\n", i, (void *)pc);
+	}
+}
+
+/* The shared body of panic and panic_at. */
+static noreturn void vpanic(uintptr_t fp, const char *fmt, va_list ap)
+{
+	static volatile int panicking;
+
+	arch_intr_disable();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
+		/* A panic while panicking: say nothing more, just stop. */
+		arch_poweroff(3);
+	}
+	kprintf_unlocked = true;
+	kprintf("\npanic: ");
+	kvprintf(fmt, ap);
+	kprintf("\n");
+	arch_dump_cpu();
+	backtrace(fp);
+	arch_poweroff(1);
+}
+
+noreturn void panic(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vpanic(arch_frame_pointer(), fmt, ap);
+}
+
+noreturn void panic_at(uintptr_t fp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vpanic(fp, fmt, ap);
+}

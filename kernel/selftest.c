@@ -1,0 +1,229 @@
+/*
+ * Boot self-tests of the mm core on the live machine (see selftest.h).
+ * Each test returns true on success; CHECK prints the first broken
+ * expectation with its line and fails the test.
+ */
+#include "kernel/selftest.h"
+
+#include "kernel/arch.h"
+#include "kernel/kprintf.h"
+#include "kernel/string.h"
+#include "kernel/timer.h"
+#include "mm/kmalloc.h"
+#include "mm/kmap.h"
+#include "mm/pmem.h"
+#include "mm/vpmap.h"
+
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			kprintf("  check failed: %s (%s:%d)\n", #c, __FILE__,  \
+				__LINE__);                                     \
+			return false;                                          \
+		}                                                              \
+	} while (0)
+
+/* Take every free frame, stamp each with its own address, check the
+ * stamps, then free them all: the counts must come back exactly. */
+static bool test_pmem(void)
+{
+	size_t free0 = pmem_free_count(), n = 0;
+	paddr_t head = 0, pa;
+
+	CHECK(free0 > 0 && free0 <= pmem_total());
+	while ((pa = pmem_alloc(0)) != 0) {
+		paddr_t *frame = P2V(pa);
+		CHECK((pa & (PAGE_SIZE - 1)) == 0 && pmem_contains(pa));
+		CHECK(pmem_refcount(pa) == 1);
+		frame[0] = head; /* chain of every frame taken */
+		frame[1] = pa;	 /* stamp: overwritten if frames alias */
+		head = pa;
+		n++;
+	}
+	CHECK(n == free0 && pmem_free_count() == 0);
+	for (pa = head; pa; n--) {
+		paddr_t *frame = P2V(pa);
+		paddr_t next = frame[0];
+		CHECK(frame[1] == pa);
+		pmem_unref(pa);
+		pa = next;
+	}
+	CHECK(n == 0 && pmem_free_count() == free0);
+
+	pa = pmem_alloc(PMEM_ZERO);
+	CHECK(pa && ((uint64_t *)P2V(pa))[PAGE_SIZE / 8 - 1] == 0);
+	pmem_ref(pa);
+	CHECK(pmem_refcount(pa) == 2);
+	pmem_unref(pa);
+	CHECK(pmem_free_count() == free0 - 1);
+	pmem_unref(pa);
+	CHECK(pmem_free_count() == free0);
+	return true;
+}
+
+/* Objects of every size: aligned, zeroed, not overlapping, and every frame
+ * back in pmem once all are freed. */
+static bool test_kmalloc(void)
+{
+	static void *objs[300];
+	size_t free0 = pmem_free_count();
+	size_t sizes[] = {1, 8, 16, 17, 100, 512, 1000, 2048, 2049, 4096};
+
+	CHECK(kmalloc(0) == NULL && kmalloc(KMALLOC_MAX + 1) == NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++) {
+		size_t size = sizes[i % ARRAY_SIZE(sizes)];
+		unsigned char *p = kmalloc(size);
+		CHECK(p && ((uintptr_t)p & 15) == 0);
+		CHECK(p[0] == 0 && p[size - 1] == 0);
+		memset(p, (int)i, size);
+		objs[i] = p;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++) {
+		size_t size = sizes[i % ARRAY_SIZE(sizes)];
+		unsigned char *p = objs[i];
+		CHECK(p[0] == (unsigned char)i &&
+		      p[size - 1] == (unsigned char)i);
+		kfree(p);
+	}
+	CHECK(pmem_free_count() == free0);
+	return true;
+}
+
+/* Does the kernel table map va with exactly perm? */
+static bool kernel_perm_is(const void *va, unsigned perm)
+{
+	unsigned got;
+	return vpmap_lookup(kmap_root(), ROUND_DOWN((vaddr_t)va, PAGE_SIZE),
+			    NULL, &got) &&
+	       got == perm;
+}
+
+/* W^X on the live kernel table: text R+X, rodata R, data R+W, the direct
+ * map never executable, the boot stack's guard page absent. */
+static bool test_kmap(void)
+{
+	extern char boot_stack[];
+	static int data_word = 1;
+	static const int rodata_word = 2;
+
+	CHECK(kernel_perm_is(_text_start, PERM_RX));
+	CHECK(kernel_perm_is((void *)test_kmap, PERM_RX));
+	CHECK(kernel_perm_is(&rodata_word, PERM_R));
+	CHECK(kernel_perm_is(&data_word, PERM_RW));
+	CHECK(kernel_perm_is(boot_stack, PERM_RW));
+	CHECK(!vpmap_lookup(kmap_root(), (vaddr_t)boot_stack - PAGE_SIZE, NULL,
+			    NULL));
+	for (char *p = _kernel_start; p < _kernel_end; p += PAGE_SIZE) {
+		unsigned perm = 0;
+		vpmap_lookup(kmap_root(), (vaddr_t)p, NULL, &perm);
+		CHECK(!((perm & PERM_W) && (perm & PERM_X)));
+	}
+	CHECK(kernel_perm_is(P2V(kimage_v2p(_text_start)), PERM_R));
+	CHECK(kernel_perm_is(P2V(kimage_v2p(&data_word)), PERM_RW));
+	return true;
+}
+
+/* A fresh address space on the live MMU: map, access, protect, unmap,
+ * destroy; the kernel half keeps working while it is loaded. */
+static bool test_vpmap(void)
+{
+	size_t free0 = pmem_free_count();
+	vaddr_t va = 0x400000;
+	volatile uint64_t *p = (volatile uint64_t *)va;
+	paddr_t root = vpmap_create(), pa = pmem_alloc(PMEM_ZERO), got;
+	unsigned perm;
+
+	CHECK(root && pa);
+	CHECK(vpmap_map(root, va, pa, PERM_RW) == 0);
+	CHECK(vpmap_map(root, va, pa, PERM_RW) < 0);
+	vpmap_activate(root);
+	*p = 0x1234567890abcdefull; /* through the new table */
+	vpmap_activate(kmap_root());
+	CHECK(*(uint64_t *)P2V(pa) == 0x1234567890abcdefull);
+	CHECK(vpmap_lookup(root, va, &got, &perm) && got == pa &&
+	      perm == PERM_RW);
+	CHECK(vpmap_protect(root, va, 1, PERM_R) == 1);
+	CHECK(vpmap_lookup(root, va, NULL, &perm) && perm == PERM_R);
+	CHECK(vpmap_unmap(root, va, 1, VPMAP_UNREF) == 1);
+	CHECK(!vpmap_lookup(root, va, NULL, NULL));
+	CHECK(vpmap_table_pages(root) == PT_LEVELS);
+	vpmap_destroy(root);
+	CHECK(pmem_free_count() == free0);
+	return true;
+}
+
+/* The timer interrupt arrives: a few ticks pass while we wait. */
+static bool test_timer(void)
+{
+	uint64_t start = timer_ticks();
+	for (int i = 0; i < 1000 && timer_ticks() < start + 3; i++)
+		arch_wait_for_interrupt();
+	CHECK(timer_ticks() >= start + 3);
+	return true;
+}
+
+/* Deliberate bad accesses: each must end in a panic naming it. */
+static void fault_text_write(void)
+{
+	kprintf("selftest: writing kernel text at %p\n", _text_start);
+	*(volatile char *)_text_start = 0;
+}
+
+static void fault_data_exec(void)
+{
+	static uint32_t code[4]; /* .bss: mapped R+W, not X */
+	kprintf("selftest: executing kernel data at %p\n", (void *)code);
+	((void (*)(void))(uintptr_t)code)();
+}
+
+static void fault_null_read(void)
+{
+	kprintf("selftest: reading unmapped memory at %p\n", (void *)0);
+	(void)*(volatile int *)0;
+}
+
+struct selftest {
+	const char *name;
+	bool (*run)(void);   /* a test that returns */
+	void (*fault)(void); /* or one that must not */
+};
+
+static const struct selftest tests[] = {
+    {"pmem", test_pmem, NULL},
+    {"kmalloc", test_kmalloc, NULL},
+    {"kmap", test_kmap, NULL},
+    {"vpmap", test_vpmap, NULL},
+    {"timer", test_timer, NULL},
+    {"fault_text_write", NULL, fault_text_write},
+    {"fault_data_exec", NULL, fault_data_exec},
+    {"fault_null_read", NULL, fault_null_read},
+};
+
+noreturn void selftest_run(const char *which)
+{
+	bool all = !which[0] || !strcmp(which, "all");
+	int passed = 0, failed = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
+		const struct selftest *t = &tests[i];
+		if (all ? t->fault != NULL : strcmp(which, t->name) != 0)
+			continue;
+		if (t->fault) {
+			t->fault();
+			kprintf("selftest %s: FAIL (no fault)\n", t->name);
+			failed++;
+		} else if (t->run()) {
+			kprintf("selftest %s: ok\n", t->name);
+			passed++;
+		} else {
+			kprintf("selftest %s: FAIL\n", t->name);
+			failed++;
+		}
+	}
+	if (passed + failed == 0) {
+		kprintf("selftest: no test named '%s'\n", which);
+		failed = 1;
+	}
+	kprintf("selftest: %d passed, %d failed\n", passed, failed);
+	arch_poweroff(failed ? 1 : 0);
+}

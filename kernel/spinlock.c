@@ -1,0 +1,37 @@
+/* Spinlocks with interrupts off while held (see spinlock.h). */
+#include "kernel/spinlock.h"
+
+#include "kernel/cpu.h"
+#include "kernel/kprintf.h"
+
+void spin_init(struct spinlock *lk, const char *name)
+{
+	lk->locked = 0;
+	lk->name = name;
+	lk->owner = NULL;
+}
+
+void spin_lock(struct spinlock *lk)
+{
+	intr_push();
+	if (spin_holding(lk))
+		panic("spin_lock: %s already held by this CPU", lk->name);
+	while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&lk->locked, __ATOMIC_RELAXED))
+			;
+	lk->owner = mycpu();
+}
+
+void spin_unlock(struct spinlock *lk)
+{
+	if (!spin_holding(lk))
+		panic("spin_unlock: %s not held by this CPU", lk->name);
+	lk->owner = NULL;
+	__atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
+	intr_pop();
+}
+
+bool spin_holding(struct spinlock *lk)
+{
+	return lk->locked && lk->owner == mycpu();
+}

@@ -1,0 +1,14 @@
+/* The periodic timer, as the kernel sees it. */
+#ifndef KERNEL_TIMER_H
+#define KERNEL_TIMER_H
+
+#include "kernel/types.h"
+
+#define TIMER_HZ 100
+
+/* Called by the arch on every timer interrupt, interrupts off. */
+void timer_tick(void);
+/* Timer interrupts taken so far by the boot CPU. */
+uint64_t timer_ticks(void);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * pmem: frames of usable RAM, each with a struct page and an atomic
+ * reference count (see pmem.h).
+ *
+ *   pages[]: one struct page per frame from ram_lo to ram_hi
+ *   +------+------+------+------+------+------+----
+ *   | used | free | free | slab | hole | free | ...
+ *   +------+------+------+------+------+------+----
+ *              |      ^             (holes and the kernel image are
+ *              +------+              PAGE_RESERVED forever)
+ *            free list
+ */
+#include "mm/pmem.h"
+
+#include "kernel/arch.h"
+#include "kernel/kprintf.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+
+uintptr_t kmap_offset;
+
+static struct spinlock pmem_lock = SPINLOCK_INIT("pmem");
+static struct page *pages;     /* one per frame in [ram_lo, ram_hi) */
+static paddr_t ram_lo, ram_hi; /* page-aligned */
+static struct page *free_list;
+static size_t nfree, ntotal;
+
+struct page *pmem_page(paddr_t pa)
+{
+	if (pa < ram_lo || pa >= ram_hi)
+		panic("pmem_page: %p is not RAM", (void *)pa);
+	return &pages[(pa - ram_lo) >> PAGE_SHIFT];
+}
+
+static paddr_t page_addr(struct page *pg)
+{
+	return ram_lo + ((paddr_t)(pg - pages) << PAGE_SHIFT);
+}
+
+bool pmem_contains(paddr_t pa)
+{
+	return pa >= ram_lo && pa < ram_hi &&
+	       pages[(pa - ram_lo) >> PAGE_SHIFT].kind != PAGE_RESERVED;
+}
+
+/* The usable RAM ranges with [cut_base, cut_end) cut out: calls fn on each
+ * piece that remains, page-aligned inward, skipping empty pieces. */
+static void for_each_piece(const struct boot_info *bi, paddr_t cut_base,
+			   paddr_t cut_end,
+			   void (*fn)(paddr_t, paddr_t, void *), void *arg)
+{
+	for (int i = 0; i < bi->nram; i++) {
+		paddr_t lo = ROUND_UP(bi->ram[i].base, PAGE_SIZE);
+		paddr_t hi =
+		    ROUND_DOWN(bi->ram[i].base + bi->ram[i].size, PAGE_SIZE);
+		paddr_t a = MIN(MAX(cut_base, lo), hi);
+		paddr_t b = MAX(MIN(cut_end, hi), lo);
+
+		if (cut_end <= lo || cut_base >= hi) { /* no overlap */
+			a = b = hi;
+		}
+		if (lo < a)
+			fn(lo, a, arg);
+		if (b < hi)
+			fn(b, hi, arg);
+	}
+}
+
+struct placement {
+	uint64_t need;
+	paddr_t found;
+};
+
+/* for_each_piece callback: remember the first piece of at least need bytes. */
+static void find_room(paddr_t lo, paddr_t hi, void *arg)
+{
+	struct placement *p = arg;
+	if (!p->found && hi - lo >= p->need)
+		p->found = lo;
+}
+
+/* for_each_piece callback: put every frame in [lo, hi) on the free list,
+ * except those holding the pages array and frame 0. */
+static void add_free(paddr_t lo, paddr_t hi, void *arg)
+{
+	const struct placement *array = arg;
+	for (paddr_t pa = hi; pa > lo;) {
+		pa -= PAGE_SIZE;
+		if (pa == 0 ||
+		    (pa >= array->found && pa < array->found + array->need))
+			continue;
+		struct page *pg = pmem_page(pa);
+		pg->kind = PAGE_FREE;
+		pg->next = free_list;
+		free_list = pg;
+		nfree++;
+		ntotal++;
+	}
+}
+
+void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
+	       paddr_t reserved_end)
+{
+	struct placement array = {0, 0};
+
+	ram_lo = ~(paddr_t)0;
+	ram_hi = 0;
+	for (int i = 0; i < bi->nram; i++) {
+		ram_lo = MIN(ram_lo, ROUND_DOWN(bi->ram[i].base, PAGE_SIZE));
+		ram_hi = MAX(ram_hi, ROUND_UP(bi->ram[i].base + bi->ram[i].size,
+					      PAGE_SIZE));
+	}
+	if (ram_hi <= ram_lo)
+		panic("pmem_init: no usable RAM");
+
+	array.need = ROUND_UP(
+	    ((ram_hi - ram_lo) >> PAGE_SHIFT) * sizeof(struct page), PAGE_SIZE);
+	for_each_piece(bi, reserved_base, reserved_end, find_room, &array);
+	if (!array.found)
+		panic("pmem_init: no room for %lu bytes of struct page",
+		      (unsigned long)array.need);
+
+	pages = P2V(array.found);
+	/* Every frame starts PAGE_RESERVED; add_free frees the usable ones. */
+	memset(pages, 0, array.need);
+	free_list = NULL;
+	nfree = ntotal = 0;
+	for_each_piece(bi, reserved_base, reserved_end, add_free, &array);
+}
+
+paddr_t pmem_alloc(int flags)
+{
+	struct page *pg;
+
+	spin_lock(&pmem_lock);
+	pg = free_list;
+	if (pg) {
+		free_list = pg->next;
+		nfree--;
+		pg->next = NULL;
+		pg->kind = PAGE_USED;
+		__atomic_store_n(&pg->refcount, 1, __ATOMIC_RELAXED);
+	}
+	spin_unlock(&pmem_lock);
+	if (!pg)
+		return 0;
+	if (flags & PMEM_ZERO)
+		memset(P2V(page_addr(pg)), 0, PAGE_SIZE);
+	return page_addr(pg);
+}
+
+void pmem_ref(paddr_t pa)
+{
+	struct page *pg = pmem_page(pa);
+	if (pg->kind == PAGE_RESERVED ||
+	    __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) <= 0)
+		panic("pmem_ref: frame %p is not allocated", (void *)pa);
+}
+
+void pmem_unref(paddr_t pa)
+{
+	struct page *pg = pmem_page(pa);
+	int left;
+
+	if (pg->kind == PAGE_RESERVED)
+		panic("pmem_unref: frame %p is reserved", (void *)pa);
+	left = __atomic_sub_fetch(&pg->refcount, 1, __ATOMIC_ACQ_REL);
+	if (left < 0)
+		panic("pmem_unref: frame %p is not allocated", (void *)pa);
+	if (left > 0)
+		return;
+	spin_lock(&pmem_lock);
+	pg->kind = PAGE_FREE;
+	pg->next = free_list;
+	free_list = pg;
+	nfree++;
+	spin_unlock(&pmem_lock);
+}
+
+int pmem_refcount(paddr_t pa)
+{
+	return __atomic_load_n(&pmem_page(pa)->refcount, __ATOMIC_RELAXED);
+}
+
+size_t pmem_free_count(void)
+{
+	return __atomic_load_n(&nfree, __ATOMIC_RELAXED);
+}
+
+size_t pmem_total(void)
+{
+	return ntotal;
+}

@@ -1,0 +1,70 @@
+/*
+ * pmem: the physical frame allocator. Every 4 KiB frame of usable RAM has a
+ * struct page holding an atomic reference count. pmem_alloc returns a frame
+ * with count 1; pmem_unref frees it when the count drops to 0. Allocation
+ * and freeing are O(1) (a free list threaded through struct page).
+ */
+#ifndef MM_PMEM_H
+#define MM_PMEM_H
+
+#include <arch/mmu.h>
+
+#include "kernel/types.h"
+
+struct boot_info;
+
+/* What a frame is used for, kept for kfree and for consistency checks.
+ * PAGE_RESERVED frames (holes, the kernel image, the struct page array)
+ * are never allocated. */
+enum page_kind { PAGE_RESERVED, PAGE_FREE, PAGE_USED, PAGE_SLAB };
+
+struct page {
+	int32_t refcount;   /* atomic; 0 when free */
+	uint8_t kind;	    /* enum page_kind */
+	uint8_t slab_class; /* kmalloc size class, when kind == PAGE_SLAB */
+	uint16_t slab_used; /* kmalloc objects in use on this page */
+	struct page *next;  /* next free frame, while free */
+	void *slab_free;    /* first free kmalloc object, when a slab page */
+};
+
+/* Where the kernel reaches physical memory: physical address pa is at
+ * virtual address pa + kmap_offset. The arch sets it to KMAP_BASE before
+ * kmain; host tests point it at their simulated RAM. */
+extern uintptr_t kmap_offset;
+
+static inline void *P2V(paddr_t pa)
+{
+	return (void *)(uintptr_t)(pa + kmap_offset);
+}
+
+static inline paddr_t V2P(const void *va)
+{
+	return (paddr_t)((uintptr_t)va - kmap_offset);
+}
+
+#define PMEM_ZERO 0x1 /* pmem_alloc: fill the frame with zeros */
+
+/* Take every frame of bi->ram except those in [reserved_base, reserved_end)
+ * (the kernel image). Places the struct page array in RAM itself. */
+void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
+	       paddr_t reserved_end);
+
+/* A free frame with reference count 1 (zeroed with PMEM_ZERO), or 0 when
+ * memory is exhausted. Never returns physical address 0. */
+paddr_t pmem_alloc(int flags);
+/* Add a reference to an allocated frame. */
+void pmem_ref(paddr_t pa);
+/* Drop a reference; the frame is freed when the count reaches 0. */
+void pmem_unref(paddr_t pa);
+/* The frame's current reference count (0 when free). */
+int pmem_refcount(paddr_t pa);
+
+/* The struct page of an allocated-or-free frame; panics outside RAM. */
+struct page *pmem_page(paddr_t pa);
+/* Is pa inside a frame that pmem manages? */
+bool pmem_contains(paddr_t pa);
+
+size_t pmem_free_count(void); /* frames free now */
+size_t pmem_total(void);      /* frames pmem manages (free + used) */
+
+#endif

@@ -1,0 +1,265 @@
+/*
+ * vpmap: the page-table walker and every page-table operation built on it.
+ * Written once for both arches: the tree is PT_LEVELS levels of PT_ENTRIES
+ * entries, and only <arch/mmu.h> knows how a PTE is encoded.
+ *
+ *   va: | sign | idx[PT_LEVELS-1] | ... | idx[1] | idx[0] | offset (12) |
+ *          root table --idx--> ... --idx--> last table --idx[0]--> leaf PTE
+ */
+#include "mm/vpmap.h"
+
+#include "kernel/arch.h"
+#include "kernel/cpu.h"
+#include "kernel/kprintf.h"
+#include "kernel/string.h"
+#include "mm/pmem.h"
+
+static paddr_t kernel_root;
+/* Set by the first vpmap_create: from then on a new kernel-half top-level
+ * slot would not reach the roots already made, so walk refuses it. */
+static bool kernel_half_shared;
+
+/* The index of va in a table at level (0 = last level). */
+static unsigned pt_index(vaddr_t va, int level)
+{
+	return (va >> (PAGE_SHIFT + level * PT_INDEX_BITS)) & (PT_ENTRIES - 1);
+}
+
+static pte_t *table_of(paddr_t pa)
+{
+	return P2V(pa);
+}
+
+static bool is_kernel_va(vaddr_t va)
+{
+	return va >= USER_TOP;
+}
+
+/* The last-level PTE for va in root, or NULL when a table on the way is
+ * missing and alloc is false or no frame is left for it. With alloc, the
+ * missing tables are created (zeroed: every entry invalid). */
+static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
+{
+	pte_t *table = table_of(root);
+
+	for (int level = PT_LEVELS - 1; level > 0; level--) {
+		pte_t *pte = &table[pt_index(va, level)];
+
+		if (pte_valid(*pte)) {
+			if (pte_is_leaf(*pte, level))
+				panic("walk: large page at %p", (void *)va);
+			table = table_of(pte_addr(*pte));
+			continue;
+		}
+		if (!alloc)
+			return NULL;
+		if (level == PT_LEVELS - 1 && kernel_half_shared &&
+		    is_kernel_va(va))
+			panic("walk: new kernel slot for %p after vpmap_create",
+			      (void *)va);
+		paddr_t t = pmem_alloc(PMEM_ZERO);
+		if (!t)
+			return NULL;
+		*pte = pte_make_table(t);
+		table = table_of(t);
+	}
+	return &table[pt_index(va, 0)];
+}
+
+/* The mapped leaf for va, or NULL. */
+static pte_t *walk_leaf(paddr_t root, vaddr_t va)
+{
+	pte_t *pte = walk(root, va, false);
+	return pte && pte_valid(*pte) ? pte : NULL;
+}
+
+paddr_t vpmap_create_kernel(void)
+{
+	if (kernel_root)
+		panic("vpmap_create_kernel: called twice");
+	kernel_root = pmem_alloc(PMEM_ZERO);
+	return kernel_root;
+}
+
+paddr_t vpmap_create(void)
+{
+	paddr_t root = pmem_alloc(PMEM_ZERO);
+
+	if (!root)
+		return 0;
+	kernel_half_shared = true;
+	if (kernel_root)
+		memcpy(&table_of(root)[PT_KERNEL_SLOT_FIRST],
+		       &table_of(kernel_root)[PT_KERNEL_SLOT_FIRST],
+		       (PT_ENTRIES - PT_KERNEL_SLOT_FIRST) * sizeof(pte_t));
+	return root;
+}
+
+/* Free the table at pa (a level-`level` table) and everything below it,
+ * dropping the reference of every leaf. */
+static void free_tree(paddr_t pa, int level)
+{
+	pte_t *table = table_of(pa);
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		pte_t pte = table[i];
+		if (!pte_valid(pte))
+			continue;
+		if (pte_is_leaf(pte, level))
+			pmem_unref(pte_addr(pte));
+		else
+			free_tree(pte_addr(pte), level - 1);
+	}
+	pmem_unref(pa);
+}
+
+void vpmap_destroy(paddr_t root)
+{
+	pte_t *table = table_of(root);
+
+	if (root == kernel_root)
+		panic("vpmap_destroy: the kernel's root");
+	if (root == vpmap_current())
+		panic("vpmap_destroy: root %p is in use", (void *)root);
+	for (unsigned i = 0; i < PT_KERNEL_SLOT_FIRST; i++) {
+		pte_t pte = table[i];
+		if (!pte_valid(pte))
+			continue;
+		if (pte_is_leaf(pte, PT_LEVELS - 1))
+			panic("vpmap_destroy: large page in slot %u", i);
+		free_tree(pte_addr(pte), PT_LEVELS - 2);
+	}
+	pmem_unref(root);
+}
+
+int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm)
+{
+	pte_t *pte = walk(root, va, true);
+
+	if (!pte || pte_valid(*pte))
+		return -1;
+	*pte = pte_make_leaf(pa, perm);
+	return 0;
+}
+
+size_t vpmap_unmap(paddr_t root, vaddr_t va, size_t npages, int how)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < npages; i++, va += PAGE_SIZE) {
+		pte_t *pte = walk_leaf(root, va);
+		paddr_t pa;
+
+		if (!pte)
+			continue;
+		pa = pte_addr(*pte);
+		*pte = 0;
+		vpmap_flush_tlb(root, va);
+		if (how == VPMAP_UNREF)
+			pmem_unref(pa);
+		n++;
+	}
+	return n;
+}
+
+bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *perm)
+{
+	pte_t *pte = walk_leaf(root, va);
+
+	if (!pte)
+		return false;
+	if (pa)
+		*pa = pte_addr(*pte);
+	if (perm)
+		*perm = pte_perm(*pte);
+	return true;
+}
+
+size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < npages; i++, va += PAGE_SIZE) {
+		pte_t *pte = walk_leaf(root, va);
+		if (!pte)
+			continue;
+		*pte = pte_make_leaf(pte_addr(*pte), perm);
+		vpmap_flush_tlb(root, va);
+		n++;
+	}
+	return n;
+}
+
+int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages)
+{
+	bool changed = false;
+	int err = 0;
+
+	for (size_t i = 0; i < npages; i++, va += PAGE_SIZE) {
+		pte_t *pte = walk_leaf(src, va);
+		unsigned perm;
+
+		if (!pte)
+			continue;
+		perm = pte_perm(*pte);
+		if (perm & PERM_W) {
+			perm = (perm & ~PERM_W) | PERM_COW;
+			*pte = pte_make_leaf(pte_addr(*pte), perm);
+			changed = true;
+		}
+		if (vpmap_map(dst, va, pte_addr(*pte), perm) < 0) {
+			err = -1;
+			break;
+		}
+		pmem_ref(pte_addr(*pte));
+	}
+	if (changed)
+		vpmap_flush_tlb_all(src);
+	return err;
+}
+
+void vpmap_flush_tlb(paddr_t root, vaddr_t va)
+{
+	if (is_kernel_va(va) || root == vpmap_current())
+		arch_tlb_flush_page(va);
+}
+
+void vpmap_flush_tlb_all(paddr_t root)
+{
+	if (root == vpmap_current())
+		arch_tlb_flush_all();
+}
+
+void vpmap_activate(paddr_t root)
+{
+	mycpu()->root = root;
+	arch_set_root(root);
+}
+
+paddr_t vpmap_current(void)
+{
+	return mycpu()->root;
+}
+
+/* Table pages below the level-`level` table at pa, itself included. */
+static size_t count_tree(paddr_t pa, int level)
+{
+	pte_t *table = table_of(pa);
+	size_t n = 1;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		if (pte_valid(table[i]) && !pte_is_leaf(table[i], level))
+			n += count_tree(pte_addr(table[i]), level - 1);
+	return n;
+}
+
+size_t vpmap_table_pages(paddr_t root)
+{
+	pte_t *table = table_of(root);
+	size_t n = 1;
+
+	for (unsigned i = 0; i < PT_KERNEL_SLOT_FIRST; i++)
+		if (pte_valid(table[i]))
+			n += count_tree(pte_addr(table[i]), PT_LEVELS - 2);
+	return n;
+}

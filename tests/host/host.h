@@ -1,0 +1,140 @@
+/*
+ * Host unit tests of mm/: the stand-ins for the machine (host_arch.c) and
+ * the small test framework every tests/host/*_test.c file uses.
+ *
+ * The real pmem, kmalloc and vpmap run over "simulated RAM": one host buffer
+ * standing in for physical memory from SIM_PHYS_BASE, reached through
+ * kmap_offset exactly as the kernel reaches RAM through its direct map.
+ */
+#ifndef TESTS_HOST_HOST_H
+#define TESTS_HOST_HOST_H
+
+#include "kernel/arch.h"
+#include "kernel/types.h"
+
+/* ---- Simulated RAM ---------------------------------------------------------
+ *
+ * Offsets from SIM_PHYS_BASE (0 on x86_64, 2 GiB on RISC-V virt: the physical
+ * address where each arch's kernel-image window starts):
+ *
+ *   0            0x9fc00     1M        1M+0x63a10     15M       17M+0x800   32M
+ *   | low RAM    | (hole)    | kernel  | RAM          | hole    | RAM       |
+ *
+ * The RAM ranges are given to pmem_init out of order, with unaligned ends;
+ * everything that is not RAM, and the kernel image, is poisoned for
+ * AddressSanitizer, so any access pmem makes there is an error. */
+#define SIM_PHYS_BASE ((paddr_t)(KIMAGE_BASE - KIMAGE_OFFSET))
+#define SIM_RAM_SIZE (32ul << 20)
+
+struct sim_ram {
+	struct boot_info bi;
+	paddr_t kimage_base, kimage_end; /* reserved: the "kernel image" */
+	paddr_t hole_base, hole_end;     /* the big hole between RAM ranges */
+};
+
+#define SIM_FRAMES (SIM_RAM_SIZE / PAGE_SIZE)
+
+extern struct sim_ram sim;
+
+/* Fill sim, set kmap_offset, poison what is not RAM and call pmem_init. */
+void sim_ram_init(void);
+
+/* Allocate every free frame but `leave` of them, to test what runs out of
+ * memory; hoard_release gives them all back. */
+struct hoard {
+	paddr_t pa[SIM_FRAMES];
+	size_t n;
+};
+void hoard_take(struct hoard *h, size_t leave);
+void hoard_release(struct hoard *h);
+
+/* ---- Recorded arch calls -------------------------------------------------- */
+
+struct arch_calls {
+	unsigned flush_page;   /* arch_tlb_flush_page calls */
+	vaddr_t flush_page_va; /* its last argument */
+	unsigned flush_all;    /* arch_tlb_flush_all calls */
+	unsigned set_root;     /* arch_set_root calls */
+	paddr_t root;          /* its last argument */
+};
+
+extern struct arch_calls arch_calls;
+/* Interrupts "on" for the simulated CPU (arch_intr_*). */
+extern bool host_intr_on;
+
+/* ---- Expected panics ------------------------------------------------------ */
+
+/* Run fn(arg), which must panic with a message containing want. Returns
+ * true when it did; otherwise test_fail explains. */
+bool expect_panic(void (*fn)(void *), void *arg, const char *want);
+
+/* ---- Test framework ------------------------------------------------------- */
+
+/* Record the first failure of the running test (printf-style message). */
+void test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Has the running test failed? */
+bool test_failed(void);
+
+/* CHECK and CHECK_EQ return from the calling test (a void function). */
+#define CHECK(c)                                                           \
+	do {                                                               \
+		if (!(c)) {                                                \
+			test_fail(__FILE__, __LINE__, "%s", #c);           \
+			return;                                            \
+		}                                                          \
+	} while (0)
+
+#define CHECK_EQ(a, b)                                                     \
+	do {                                                               \
+		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);           \
+		if (a_ != b_) {                                            \
+			test_fail(__FILE__, __LINE__,                      \
+				  "%s == %s: 0x%lx != 0x%lx", #a, #b,      \
+				  (unsigned long)a_, (unsigned long)b_);   \
+			return;                                            \
+		}                                                          \
+	} while (0)
+
+#define CHECK_PANICS(fn, arg, want)                                        \
+	do {                                                               \
+		if (!expect_panic((fn), (arg), (want)))                    \
+			return;                                            \
+	} while (0)
+
+/* Run a void helper that uses CHECK; stop the test when it failed. */
+#define CALL(call)                                                         \
+	do {                                                               \
+		call;                                                      \
+		if (test_failed())                                         \
+			return;                                            \
+	} while (0)
+
+/* A deterministic pseudo-random generator (xorshift64*) for the
+ * randomized tests: the same seed gives the same run on every machine. */
+static inline uint64_t test_rand(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+/* Every permission set the design uses (pte_test.c): W always with R, COW
+ * never with W. */
+extern const unsigned test_perms[];
+extern const size_t ntest_perms;
+
+/* The test lists of each file, run in this order by mm_test.c. */
+struct test {
+	const char *name;
+	void (*fn)(void);
+	bool keeps_frames; /* may leave frames allocated (kernel table setup) */
+};
+
+extern const struct test pte_tests[], pmem_tests[], kmalloc_tests[],
+	vpmap_tests[];
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * What mm/, kernel/spinlock.c and kernel/cpu.c ask of the machine, for a host
+ * process: the arch functions of kernel/arch.h they call, kprintf and panic,
+ * and simulated RAM (see host.h).
+ */
+#include "tests/host/host.h"
+
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/cpu.h"
+#include "kernel/kprintf.h"
+#include "mm/pmem.h"
+
+/* ---- CPU and MMU ---------------------------------------------------------- */
+
+struct arch_calls arch_calls;
+bool host_intr_on = true;
+static struct cpu *current_cpu = &cpus[0];
+
+void arch_cpu_set(struct cpu *c)
+{
+	current_cpu = c;
+}
+
+struct cpu *arch_cpu(void)
+{
+	return current_cpu;
+}
+
+void arch_intr_enable(void)
+{
+	host_intr_on = true;
+}
+
+void arch_intr_disable(void)
+{
+	host_intr_on = false;
+}
+
+bool arch_intr_enabled(void)
+{
+	return host_intr_on;
+}
+
+void arch_set_root(paddr_t root)
+{
+	arch_calls.set_root++;
+	arch_calls.root = root;
+}
+
+void arch_tlb_flush_page(vaddr_t va)
+{
+	arch_calls.flush_page++;
+	arch_calls.flush_page_va = va;
+}
+
+void arch_tlb_flush_all(void)
+{
+	arch_calls.flush_all++;
+}
+
+/* ---- Console and panic ---------------------------------------------------- */
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	return vprintf(fmt, ap);
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* Set while expect_panic runs its function: panic returns there. */
+static jmp_buf *panic_catch;
+static char panic_msg[256];
+
+static noreturn void vpanic(const char *fmt, va_list ap)
+{
+	if (panic_catch) {
+		vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
+		longjmp(*panic_catch, 1);
+	}
+	fflush(stdout);
+	fprintf(stderr, "\npanic: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	__sanitizer_print_stack_trace();
+	abort();
+}
+
+noreturn void panic(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vpanic(fmt, ap);
+}
+
+noreturn void panic_at(uintptr_t fp, const char *fmt, ...)
+{
+	va_list ap;
+	(void)fp;
+	va_start(ap, fmt);
+	vpanic(fmt, ap);
+}
+
+bool expect_panic(void (*fn)(void *), void *arg, const char *want)
+{
+	jmp_buf env;
+
+	panic_catch = &env;
+	if (setjmp(env) == 0) {
+		fn(arg);
+		panic_catch = NULL;
+		test_fail(__FILE__, __LINE__, "no panic (wanted \"%s\")", want);
+		return false;
+	}
+	panic_catch = NULL;
+	if (!strstr(panic_msg, want)) {
+		test_fail(__FILE__, __LINE__, "panic \"%s\" (wanted \"%s\")",
+			  panic_msg, want);
+		return false;
+	}
+	return true;
+}
+
+/* ---- Simulated RAM -------------------------------------------------------- */
+
+struct sim_ram sim;
+static uint8_t ram[SIM_RAM_SIZE] __attribute__((aligned(4096)));
+
+static void add_ram(paddr_t off, paddr_t end)
+{
+	struct mem_range *r = &sim.bi.ram[sim.bi.nram++];
+	r->base = SIM_PHYS_BASE + off;
+	r->size = end - off;
+	/* Only whole frames: pmem has no business in a partial one. */
+	ASAN_UNPOISON_MEMORY_REGION(ram + ROUND_UP(off, PAGE_SIZE),
+				    ROUND_DOWN(end, PAGE_SIZE) -
+					    ROUND_UP(off, PAGE_SIZE));
+}
+
+void sim_ram_init(void)
+{
+	kmap_offset = (uintptr_t)ram - SIM_PHYS_BASE;
+	ASAN_POISON_MEMORY_REGION(ram, sizeof(ram));
+
+	/* Out of order, and with ends that are not page-aligned. */
+	add_ram(0, 0x9fc00);
+	add_ram((17ul << 20) + 0x800, SIM_RAM_SIZE);
+	add_ram(1ul << 20, 15ul << 20);
+	sim.hole_base = SIM_PHYS_BASE + (15ul << 20);
+	sim.hole_end = SIM_PHYS_BASE + (17ul << 20);
+	sim.kimage_base = SIM_PHYS_BASE + (1ul << 20);
+	sim.kimage_end = sim.kimage_base + 0x63a10;
+	ASAN_POISON_MEMORY_REGION(P2V(sim.kimage_base),
+				  sim.kimage_end - sim.kimage_base);
+
+	pmem_init(&sim.bi, sim.kimage_base, sim.kimage_end);
+}

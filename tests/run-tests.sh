@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The test matrix behind `make test`.
+#
+#   tests/run-tests.sh [ARCH...]     (default: x86_64 riscv)
+#
+# 1. host unit tests of mm/ with each arch's PTE codec (make check);
+# 2. per arch: build the kernel, then boot it headless under QEMU (TCG)
+#    once per scenario below, each boot under a timeout so a hang fails and
+#    names the boot;
+# 3. a table of test x arch, and the last line "N passed, N failed".
+# The exit status is non-zero when anything failed. Logs: build/test-logs/.
+set -u
+cd "$(dirname "$0")/.."
+
+ARCHES=("$@")
+((${#ARCHES[@]})) || ARCHES=(x86_64 riscv)
+TIMEOUT=${TIMEOUT:-60}
+LOGS=build/test-logs
+mkdir -p "$LOGS"
+
+declare -A RESULT # "test|arch" -> PASS/FAIL (seconds)
+TESTS=()          # row names, in order of first appearance
+passed=0
+failed=0
+
+# record TEST ARCH OK SECONDS [WHY]: one result, printed as it happens.
+record() {
+	local test=$1 arch=$2 ok=$3 secs=$4 why=${5:-}
+	[[ " ${TESTS[*]} " == *" $test "* ]] || TESTS+=("$test")
+	if [[ $ok == 1 ]]; then
+		RESULT["$test|$arch"]="pass ${secs}s"
+		passed=$((passed + 1))
+		printf '  PASS  %-8s %-26s %5ss\n' "$arch" "$test" "$secs"
+	else
+		RESULT["$test|$arch"]="FAIL ${secs}s"
+		failed=$((failed + 1))
+		printf '  FAIL  %-8s %-26s %5ss  %s\n' "$arch" "$test" "$secs" "$why"
+	fi
+}
+
+# boot ARCH NAME MEM CMDLINE: boot headless; sets $log, $status, $secs.
+# Status 124 means the boot hung past $TIMEOUT seconds.
+boot() {
+	local arch=$1 name=$2 mem=$3 cmdline=$4 start cmd
+	log="$LOGS/$arch-$name.log"
+	cmd=$(make -s --no-print-directory ARCH="$arch" MEM="$mem" qemu-cmd)
+	echo "  ....  $arch: booting '$name' (MEM=$mem, '$cmdline')"
+	start=$(date +%s)
+	# shellcheck disable=SC2086 # $cmd is a word list without spaces in words
+	timeout "$TIMEOUT" $cmd -append "$cmdline" </dev/null >"$log" 2>&1
+	status=$?
+	secs=$(($(date +%s) - start))
+	sed -i 's/\r$//' "$log" # the serial console ends lines with CR LF
+}
+
+# why_boot: a one-line reason for a boot that went wrong, or "".
+why_boot() {
+	if [[ $status == 124 ]]; then
+		echo "boot hung (no exit within ${TIMEOUT}s), log $log"
+	else
+		grep -m1 -E '^panic:' "$log" || echo "exit status $status, log $log"
+	fi
+}
+
+# Usable memory the banner reported, in KiB.
+banner_kib() {
+	sed -n 's/^memory: \([0-9]*\) KiB usable.*/\1/p' "$1" | head -n1
+}
+
+# check_memory ARCH MEM_MIB: boot with that much RAM, run the pmem self-test
+# (every frame allocated and freed) and check the banner's figure: the
+# firmware keeps a little, so at least 3/4 of it and at most all of it.
+check_memory() {
+	local arch=$1 mib=$2 kib
+	boot "$arch" "mem-${mib}M" "${mib}M" "selftest=pmem"
+	kib=$(banner_kib "$log")
+	if [[ $status != 0 ]]; then
+		record "boot MEM=${mib}M" "$arch" 0 "$secs" "$(why_boot)"
+	elif [[ -z $kib ]] || ((kib * 4 < mib * 1024 * 3 || kib > mib * 1024)); then
+		record "boot MEM=${mib}M" "$arch" 0 "$secs" "banner says '${kib:-?}' KiB for ${mib} MiB"
+	else
+		record "boot MEM=${mib}M" "$arch" 1 "$secs"
+	fi
+}
+
+# check_selftests ARCH: one boot runs every non-fatal self-test; each
+# "selftest NAME: ok" line is a row.
+check_selftests() {
+	local arch=$1 name ok
+	boot "$arch" selftest 256M selftest
+	for name in pmem kmalloc kmap vpmap timer; do
+		ok=0
+		grep -q "^selftest $name: ok" "$log" && ok=1
+		if [[ $ok == 1 && $status == 0 ]]; then
+			record "selftest $name" "$arch" 1 "$secs"
+		elif [[ $ok == 1 ]]; then
+			record "selftest $name" "$arch" 0 "$secs" "passed, but the boot failed: $(why_boot)"
+		else
+			record "selftest $name" "$arch" 0 "$secs" "$(grep -m1 -A1 "^selftest $name" "$log" | tr '\n' ' ')$(why_boot)"
+		fi
+	done
+}
+
+# check_fault ARCH NAME ACCESS REASON: a self-test that makes a bad kernel
+# access must panic with the fault record decoded in words — the address the
+# test announced, the access and the reason — plus a backtrace, and QEMU
+# must exit with a failure status.
+check_fault() {
+	local arch=$1 name=$2 access=$3 reason=$4 addr want
+	boot "$arch" "$name" 256M "selftest=$name"
+	addr=$(sed -n 's/^selftest: .* at \(0x[0-9a-f]*\)$/\1/p' "$log" | head -n1)
+	want="panic: page fault: kernel $access at ${addr:-?} ($reason)"
+	if [[ $status == 124 ]]; then
+		record "panic on $name" "$arch" 0 "$secs" "$(why_boot)"
+	elif [[ $status == 0 ]]; then
+		record "panic on $name" "$arch" 0 "$secs" "QEMU exited 0 after a kernel fault"
+	elif ! grep -qF "$want" "$log"; then
+		record "panic on $name" "$arch" 0 "$secs" "no line '$want'; got: $(grep -m1 '^panic' "$log")"
+	elif ! grep -q '^  #1 0x' "$log"; then
+		record "panic on $name" "$arch" 0 "$secs" "no backtrace after the panic"
+	else
+		record "panic on $name" "$arch" 1 "$secs"
+	fi
+}
+
+echo "== host unit tests (make check)"
+for arch in x86_64 riscv; do
+	start=$(date +%s)
+	if make -s --no-print-directory "build/host/mm_test-$arch" >"$LOGS/host-$arch.log" 2>&1 &&
+		"build/host/mm_test-$arch" >>"$LOGS/host-$arch.log" 2>&1; then
+		record "host mm (PTE codec)" "$arch" 1 $(($(date +%s) - start))
+	else
+		record "host mm (PTE codec)" "$arch" 0 $(($(date +%s) - start)) \
+			"$(tail -n1 "$LOGS/host-$arch.log"), log $LOGS/host-$arch.log"
+	fi
+done
+
+for arch in "${ARCHES[@]}"; do
+	echo "== $arch"
+	start=$(date +%s)
+	if ! make -s --no-print-directory ARCH="$arch" >"$LOGS/build-$arch.log" 2>&1; then
+		record build "$arch" 0 $(($(date +%s) - start)) "see $LOGS/build-$arch.log"
+		continue
+	fi
+	record build "$arch" 1 $(($(date +%s) - start))
+	check_selftests "$arch"
+	check_fault "$arch" fault_text_write write "read-only page"
+	check_fault "$arch" fault_data_exec execute "no-execute page"
+	check_fault "$arch" fault_null_read read "not present"
+	check_memory "$arch" 8
+	check_memory "$arch" 2048
+done
+
+echo
+printf '| %-26s |' test
+for arch in x86_64 riscv; do printf ' %-12s |' "$arch"; done
+printf '\n|%s|' "----------------------------"
+for arch in x86_64 riscv; do printf '%s|' "--------------"; done
+echo
+for test in "${TESTS[@]}"; do
+	printf '| %-26s |' "$test"
+	for arch in x86_64 riscv; do printf ' %-12s |' "${RESULT["$test|$arch"]:-}"; done
+	echo
+done
+echo
+echo "$passed passed, $failed failed"
+((failed == 0))
