@@ -137,6 +137,8 @@ void kfree(void *p)
 		panic("kfree: %p was not allocated by kmalloc", p);
 	class = pg->slab_class;
 	if (class == PAGE_CLASS) {
+		if (V2P(p) != pa)
+			panic("kfree: %p is not the start of an object", p);
 		pg->kind = PAGE_USED;
 		pmem_unref(pa);
 		return;

@@ -53,8 +53,8 @@ static void for_each_piece(const struct boot_info *bi, paddr_t cut_base,
 		paddr_t lo = ROUND_UP(bi->ram[i].base, PAGE_SIZE);
 		paddr_t hi =
 		    ROUND_DOWN(bi->ram[i].base + bi->ram[i].size, PAGE_SIZE);
-		paddr_t a = MIN(MAX(cut_base, lo), hi);
-		paddr_t b = MAX(MIN(cut_end, hi), lo);
+		paddr_t a = MIN(MAX(ROUND_DOWN(cut_base, PAGE_SIZE), lo), hi);
+		paddr_t b = MAX(MIN(ROUND_UP(cut_end, PAGE_SIZE), hi), lo);
 
 		if (cut_end <= lo || cut_base >= hi) { /* no overlap */
 			a = b = hi;

@@ -42,6 +42,8 @@ static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
 {
 	pte_t *table = table_of(root);
 
+	if (va >= USER_TOP && va < KMAP_BASE)
+		panic("walk: %p is not a canonical address", (void *)va);
 	for (int level = PT_LEVELS - 1; level > 0; level--) {
 		pte_t *pte = &table[pt_index(va, level)];
 
@@ -132,10 +134,18 @@ void vpmap_destroy(paddr_t root)
 	pmem_unref(root);
 }
 
+int vpmap_prepare(paddr_t root, vaddr_t va)
+{
+	return walk(root, va, true) ? 0 : -1;
+}
+
 int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm)
 {
-	pte_t *pte = walk(root, va, true);
+	pte_t *pte;
 
+	if (!(perm & PERM_R))
+		panic("vpmap_map: %p without read permission", (void *)va);
+	pte = walk(root, va, true);
 	if (!pte || pte_valid(*pte))
 		return -1;
 	*pte = pte_make_leaf(pa, perm);

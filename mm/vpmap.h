@@ -28,6 +28,11 @@ paddr_t vpmap_create(void);
  * table and the root. The kernel half is left alone. */
 void vpmap_destroy(paddr_t root);
 
+/* Create every table on the way to va's leaf slot (without mapping it), so
+ * a kernel area's top-level slot exists before roots copy the kernel half.
+ * Returns 0, or -1 when out of memory. */
+int vpmap_prepare(paddr_t root, vaddr_t va);
+
 /* Map va -> pa with neutral permissions perm. Allocates missing tables.
  * Returns 0, or -1 when a table cannot be allocated or va is already mapped. */
 int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm);

@@ -1,6 +1,6 @@
 /*
  * Host unit tests of mm/: the stand-ins for the machine (host_arch.c) and
- * the small test framework every tests/host/*_test.c file uses.
+ * the small test framework every test file here uses.
  *
  * The real pmem, kmalloc and vpmap run over "simulated RAM": one host buffer
  * standing in for physical memory from SIM_PHYS_BASE, reached through
@@ -21,15 +21,15 @@
  *   | low RAM    | (hole)    | kernel  | RAM          | hole    | RAM       |
  *
  * The RAM ranges are given to pmem_init out of order, with unaligned ends;
- * everything that is not RAM, and the kernel image, is poisoned for
- * AddressSanitizer, so any access pmem makes there is an error. */
+ * everything that is not RAM, and the kernel image's whole frames, are
+ * poisoned for AddressSanitizer, so any access pmem makes there is an error. */
 #define SIM_PHYS_BASE ((paddr_t)(KIMAGE_BASE - KIMAGE_OFFSET))
 #define SIM_RAM_SIZE (32ul << 20)
 
 struct sim_ram {
 	struct boot_info bi;
 	paddr_t kimage_base, kimage_end; /* reserved: the "kernel image" */
-	paddr_t hole_base, hole_end;     /* the big hole between RAM ranges */
+	paddr_t hole_base; /* start of the big hole between RAM ranges */
 };
 
 #define SIM_FRAMES (SIM_RAM_SIZE / PAGE_SIZE)
@@ -48,66 +48,66 @@ struct hoard {
 void hoard_take(struct hoard *h, size_t leave);
 void hoard_release(struct hoard *h);
 
-/* ---- Recorded arch calls -------------------------------------------------- */
+/* ---- Recorded arch calls ------------------------------------------------ */
 
 struct arch_calls {
 	unsigned flush_page;   /* arch_tlb_flush_page calls */
 	vaddr_t flush_page_va; /* its last argument */
 	unsigned flush_all;    /* arch_tlb_flush_all calls */
 	unsigned set_root;     /* arch_set_root calls */
-	paddr_t root;          /* its last argument */
+	paddr_t root;	       /* its last argument */
 };
 
 extern struct arch_calls arch_calls;
 /* Interrupts "on" for the simulated CPU (arch_intr_*). */
 extern bool host_intr_on;
 
-/* ---- Expected panics ------------------------------------------------------ */
+/* ---- Expected panics ---------------------------------------------------- */
 
 /* Run fn(arg), which must panic with a message containing want. Returns
  * true when it did; otherwise test_fail explains. */
 bool expect_panic(void (*fn)(void *), void *arg, const char *want);
 
-/* ---- Test framework ------------------------------------------------------- */
+/* ---- Test framework ----------------------------------------------------- */
 
 /* Record the first failure of the running test (printf-style message). */
 void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Has the running test failed? */
 bool test_failed(void);
 
 /* CHECK and CHECK_EQ return from the calling test (a void function). */
-#define CHECK(c)                                                           \
-	do {                                                               \
-		if (!(c)) {                                                \
-			test_fail(__FILE__, __LINE__, "%s", #c);           \
-			return;                                            \
-		}                                                          \
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			test_fail(__FILE__, __LINE__, "%s", #c);               \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                     \
-	do {                                                               \
-		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);           \
-		if (a_ != b_) {                                            \
-			test_fail(__FILE__, __LINE__,                      \
-				  "%s == %s: 0x%lx != 0x%lx", #a, #b,      \
-				  (unsigned long)a_, (unsigned long)b_);   \
-			return;                                            \
-		}                                                          \
+#define CHECK_EQ(a, b)                                                         \
+	do {                                                                   \
+		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);               \
+		if (a_ != b_) {                                                \
+			test_fail(__FILE__, __LINE__,                          \
+				  "%s == %s: 0x%lx != 0x%lx", #a, #b,          \
+				  (unsigned long)a_, (unsigned long)b_);       \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
-#define CHECK_PANICS(fn, arg, want)                                        \
-	do {                                                               \
-		if (!expect_panic((fn), (arg), (want)))                    \
-			return;                                            \
+#define CHECK_PANICS(fn, arg, want)                                            \
+	do {                                                                   \
+		if (!expect_panic((fn), (arg), (want)))                        \
+			return;                                                \
 	} while (0)
 
 /* Run a void helper that uses CHECK; stop the test when it failed. */
-#define CALL(call)                                                         \
-	do {                                                               \
-		call;                                                      \
-		if (test_failed())                                         \
-			return;                                            \
+#define CALL(call)                                                             \
+	do {                                                                   \
+		call;                                                          \
+		if (test_failed())                                             \
+			return;                                                \
 	} while (0)
 
 /* A deterministic pseudo-random generator (xorshift64*) for the
@@ -135,6 +135,6 @@ struct test {
 };
 
 extern const struct test pte_tests[], pmem_tests[], kmalloc_tests[],
-	vpmap_tests[];
+    vpmap_tests[];
 
 #endif

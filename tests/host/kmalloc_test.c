@@ -186,11 +186,11 @@ static void test_kfree_misuse_panics(void)
 }
 
 const struct test kmalloc_tests[] = {
-	{ "kmalloc_every_size", test_kmalloc_every_size, false },
-	{ "kmalloc_bad_sizes", test_kmalloc_bad_sizes, false },
-	{ "kmalloc_packing", test_kmalloc_packing, false },
-	{ "kmalloc_reuse_zeroed", test_kmalloc_reuse_zeroed, false },
-	{ "kmalloc_out_of_memory", test_kmalloc_out_of_memory, false },
-	{ "kfree_misuse_panics", test_kfree_misuse_panics, false },
-	{ NULL, NULL, false },
+    {"kmalloc_every_size", test_kmalloc_every_size, false},
+    {"kmalloc_bad_sizes", test_kmalloc_bad_sizes, false},
+    {"kmalloc_packing", test_kmalloc_packing, false},
+    {"kmalloc_reuse_zeroed", test_kmalloc_reuse_zeroed, false},
+    {"kmalloc_out_of_memory", test_kmalloc_out_of_memory, false},
+    {"kfree_misuse_panics", test_kfree_misuse_panics, false},
+    {NULL, NULL, false},
 };

@@ -41,7 +41,10 @@ static void check_after(const struct test *t, size_t free_before)
 }
 
 static const struct test *const suites[] = {
-	pte_tests, pmem_tests, kmalloc_tests, vpmap_tests,
+    pte_tests,
+    pmem_tests,
+    kmalloc_tests,
+    vpmap_tests,
 };
 
 int main(void)

@@ -70,8 +70,14 @@ static void test_pmem_layout(void)
 	for (size_t f = 0; f < SIM_FRAMES; f++) {
 		paddr_t pa = SIM_PHYS_BASE + f * PAGE_SIZE;
 
-		CHECK_EQ(pmem_contains(pa), usable(pa));
-		CHECK_EQ(pmem_contains(pa + PAGE_SIZE - 1), usable(pa));
+		if (pmem_contains(pa) != usable(pa) ||
+		    pmem_contains(pa + PAGE_SIZE - 1) != usable(pa)) {
+			test_fail(__FILE__, __LINE__,
+				  "pmem_contains(0x%lx) is %d, should be %d",
+				  (unsigned long)pa, pmem_contains(pa),
+				  usable(pa));
+			return;
+		}
 		usable_frames += usable(pa);
 	}
 	CHECK(usable_frames > SIM_FRAMES / 2);
@@ -92,27 +98,37 @@ static bool seen[SIM_FRAMES];
  * a usable frame with one reference; giving them back restores the count. */
 static void test_pmem_alloc_all(void)
 {
-	size_t free0 = pmem_free_count();
+	size_t free0 = pmem_free_count(), bad = 0, twice = 0, counted = 0;
+	size_t taken, got;
+	paddr_t first_bad = 0;
 
 	memset(seen, 0, sizeof(seen));
 	hoard_take(&all, 0);
-	CHECK_EQ(all.n, free0);
-	CHECK_EQ(pmem_free_count(), 0);
-	CHECK_EQ(pmem_alloc(0), 0);
-	CHECK_EQ(pmem_alloc(PMEM_ZERO), 0);
+	taken = all.n;
+	for (int flags = 0; flags <= PMEM_ZERO; flags++)
+		if ((all.pa[all.n] = pmem_alloc(flags)))
+			all.n++; /* a frame beyond the free count: a failure */
 	for (size_t i = 0; i < all.n; i++) {
 		paddr_t pa = all.pa[i];
 		size_t f = (pa - SIM_PHYS_BASE) / PAGE_SIZE;
 
-		CHECK(pa != 0);
-		CHECK_EQ(pa % PAGE_SIZE, 0);
-		CHECK(usable(pa));
-		CHECK(!seen[f]);
+		if (pa % PAGE_SIZE || !usable(pa) || !pmem_contains(pa) ||
+		    pmem_page(pa)->kind != PAGE_USED) {
+			first_bad = bad++ ? first_bad : pa;
+			continue;
+		}
+		twice += seen[f];
 		seen[f] = true;
-		CHECK_EQ(pmem_refcount(pa), 1);
-		CHECK_EQ(pmem_page(pa)->kind, PAGE_USED);
+		counted += pmem_refcount(pa) == 1;
 	}
+	got = all.n;
 	hoard_release(&all);
+	CHECK_EQ(got, taken);
+	CHECK_EQ(taken, free0);
+	CHECK_EQ(first_bad, 0);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(twice, 0);
+	CHECK_EQ(counted, free0);
 	CHECK_EQ(pmem_free_count(), free0);
 	for (size_t f = 0; f < SIM_FRAMES; f++)
 		if (seen[f])
@@ -210,10 +226,10 @@ static void test_pmem_misuse_panics(void)
 }
 
 const struct test pmem_tests[] = {
-	{ "pmem_layout", test_pmem_layout, false },
-	{ "pmem_alloc_all", test_pmem_alloc_all, false },
-	{ "pmem_zero", test_pmem_zero, false },
-	{ "pmem_refcount", test_pmem_refcount, false },
-	{ "pmem_misuse_panics", test_pmem_misuse_panics, false },
-	{ NULL, NULL, false },
+    {"pmem_layout", test_pmem_layout, false},
+    {"pmem_alloc_all", test_pmem_alloc_all, false},
+    {"pmem_zero", test_pmem_zero, false},
+    {"pmem_refcount", test_pmem_refcount, false},
+    {"pmem_misuse_panics", test_pmem_misuse_panics, false},
+    {NULL, NULL, false},
 };

@@ -6,18 +6,18 @@
 
 /* Every permission set the design uses: W always with R, COW never with W. */
 const unsigned test_perms[] = {
-	PERM_R,
-	PERM_R | PERM_W,
-	PERM_R | PERM_X,
-	PERM_R | PERM_W | PERM_X,
-	PERM_R | PERM_U,
-	PERM_R | PERM_W | PERM_U,
-	PERM_R | PERM_X | PERM_U,
-	PERM_R | PERM_W | PERM_X | PERM_U,
-	PERM_R | PERM_COW,
-	PERM_R | PERM_X | PERM_COW,
-	PERM_R | PERM_U | PERM_COW,
-	PERM_R | PERM_X | PERM_U | PERM_COW,
+    PERM_R,
+    PERM_R | PERM_W,
+    PERM_R | PERM_X,
+    PERM_R | PERM_W | PERM_X,
+    PERM_R | PERM_U,
+    PERM_R | PERM_W | PERM_U,
+    PERM_R | PERM_X | PERM_U,
+    PERM_R | PERM_W | PERM_X | PERM_U,
+    PERM_R | PERM_COW,
+    PERM_R | PERM_X | PERM_COW,
+    PERM_R | PERM_U | PERM_COW,
+    PERM_R | PERM_X | PERM_U | PERM_COW,
 };
 const size_t ntest_perms = ARRAY_SIZE(test_perms);
 
@@ -80,11 +80,14 @@ static void test_pte_zero_invalid(void)
 
 /* The constants describe one radix tree: 512 entries of 8 bytes per page,
  * the user half exactly the top-level slots below PT_KERNEL_SLOT_FIRST, the
- * direct map at the first kernel slot, every kernel address canonical. */
+ * direct map at the first kernel slot, every kernel address canonical, the
+ * direct map, kernel stacks and image in that order, kernel stacks in a
+ * top-level slot of their own. */
 static void test_mmu_constants(void)
 {
 	unsigned va_bits = PAGE_SHIFT + PT_LEVELS * PT_INDEX_BITS;
 	unsigned top_shift = PAGE_SHIFT + (PT_LEVELS - 1) * PT_INDEX_BITS;
+	vaddr_t slot_size = (vaddr_t)1 << top_shift;
 	vaddr_t canonical_kernel = ~(((vaddr_t)1 << (va_bits - 1)) - 1);
 
 	CHECK_EQ(PAGE_SIZE, 4096);
@@ -93,16 +96,18 @@ static void test_mmu_constants(void)
 	CHECK_EQ(USER_TOP, (vaddr_t)1 << (va_bits - 1));
 	CHECK_EQ(KMAP_BASE, canonical_kernel);
 	CHECK_EQ((KMAP_BASE >> top_shift) % PT_ENTRIES, PT_KERNEL_SLOT_FIRST);
-	CHECK(KIMAGE_BASE >= KMAP_BASE + KMAP_SIZE);
+	CHECK(KSTACK_AREA >= KMAP_BASE + KMAP_SIZE);
+	CHECK(KIMAGE_BASE >= KSTACK_AREA + KSTACK_AREA_SIZE);
+	CHECK_EQ(KSTACK_AREA % slot_size, 0);
 	CHECK(USTACK_UPPERBOUND <= USER_TOP);
 	CHECK_EQ(USTACK_UPPERBOUND % PAGE_SIZE, 0);
 }
 
 const struct test pte_tests[] = {
-	{ "pte_leaf_round_trip", test_pte_leaf_round_trip, false },
-	{ "pte_perm_distinct", test_pte_perm_distinct, false },
-	{ "pte_table", test_pte_table, false },
-	{ "pte_zero_invalid", test_pte_zero_invalid, false },
-	{ "mmu_constants", test_mmu_constants, false },
-	{ NULL, NULL, false },
+    {"pte_leaf_round_trip", test_pte_leaf_round_trip, false},
+    {"pte_perm_distinct", test_pte_perm_distinct, false},
+    {"pte_table", test_pte_table, false},
+    {"pte_zero_invalid", test_pte_zero_invalid, false},
+    {"mmu_constants", test_mmu_constants, false},
+    {NULL, NULL, false},
 };

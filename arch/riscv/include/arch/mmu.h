@@ -37,6 +37,11 @@
 /* Kernel image: virtual = physical + KIMAGE_OFFSET (RAM starts at 2 GiB). */
 #define KIMAGE_OFFSET (KIMAGE_BASE - 0x80000000ul)
 #define PT_KERNEL_SLOT_FIRST 256
+/* Kernel stacks, each with an unmapped guard page below it (mm/kstack.c). */
+#define KSTACK_AREA 0xffffffe000000000ul /* root slot 384 */
+#define KSTACK_AREA_SIZE (1ul << 30)
+/* e_machine of the ELF programs this arch runs. */
+#define ARCH_ELF_MACHINE 243 /* EM_RISCV */
 
 typedef uint64_t pte_t;
 
@@ -81,11 +86,11 @@ static inline bool pte_valid(pte_t pte)
 	return pte & RV_PTE_V;
 }
 
-/* Is a valid pte a leaf? Sv39 says so by R, W or X being set. */
+/* Is a valid pte at level (0 = last) a leaf? Above the last level Sv39
+ * says so by R, W or X being set. */
 static inline bool pte_is_leaf(pte_t pte, int level)
 {
-	(void)level;
-	return pte & (RV_PTE_R | RV_PTE_W | RV_PTE_X);
+	return level == 0 || (pte & (RV_PTE_R | RV_PTE_W | RV_PTE_X));
 }
 
 static inline paddr_t pte_addr(pte_t pte)
