@@ -35,8 +35,12 @@ ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,arch/$(ARCH)/kernel.ld
 
-KSRCS := $(wildcard kernel/*.c mm/*.c) $(ARCH_SRCS)
+KSRCS := $(wildcard kernel/*.c kernel/*.S mm/*.c) $(ARCH_SRCS)
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
+
+# User programs and the initrd: USER_INITRD.
+include user/user.mk
+.DEFAULT_GOAL := all
 
 .PHONY: all qemu qemu-cmd qemu-gdb gdb check test clean deps help compile_commands.json
 all: $(KERNEL)
@@ -61,6 +65,10 @@ $(BUILD)/%.S.o: %.S | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS    $<")
 	$(Q)$(CC_ARCH) $(ASFLAGS) -c $< -o $@
+
+# The initrd (user/user.mk) is part of the kernel image.
+$(BUILD)/kernel/initrd_blob.S.o: $(USER_INITRD)
+$(BUILD)/kernel/initrd_blob.S.o: ASFLAGS += -DINITRD_FILE='"$(USER_INITRD)"'
 
 $(KERNEL): $(KOBJS) arch/$(ARCH)/kernel.ld
 	@$(if $(Q),echo "  LD    $@")

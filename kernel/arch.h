@@ -98,6 +98,50 @@ void arch_frame_unwind(uintptr_t *fp, uintptr_t *pc);
 /* Print the general registers of the calling CPU (for panic). */
 void arch_dump_cpu(void);
 
+/* ---- Processes ------------------------------------------------------------
+ *
+ * <arch/trapframe.h> defines struct trapframe (the registers saved when a
+ * trap enters the kernel from user mode, at the very top of the process's
+ * kernel stack) and these inline accessors, which only move data:
+ *
+ *   uint64_t tf_syscall_nr(const struct trapframe *tf);
+ *   uint64_t tf_syscall_arg(const struct trapframe *tf, int n);  n = 0..5
+ *   void     tf_set_return(struct trapframe *tf, uint64_t value);
+ *   uintptr_t tf_pc(const struct trapframe *tf);
+ *   void     tf_init_user(struct trapframe *tf, uintptr_t pc, uintptr_t sp,
+ *                         uint64_t arg0, uint64_t arg1);
+ *            (a fresh user frame: user mode, interrupts on, every other
+ *             register 0; arg0/arg1 land in the first two argument registers)
+ *
+ * Every trap from user mode ends in trap_user_return() (kernel/proc.c)
+ * before the arch returns to user mode.
+ */
+
+struct trapframe;
+struct context; /* callee-saved registers of a kernel thread not running */
+
+/* Where the trap frame of the kernel stack ending at kstack_top lives. */
+struct trapframe *arch_trapframe(void *kstack_top);
+
+/* A context that, when switched to, runs fn() on the kernel stack ending at
+ * kstack_top, below that stack's trap frame, with interrupts off. fn must
+ * never return. */
+struct context *arch_context_init(void *kstack_top, void (*fn)(void));
+/* Save the running kernel thread's registers, store its context in *from
+ * and resume to. Returns when someone switches back to *from. */
+void arch_context_switch(struct context **from, struct context *to);
+
+/* Enter user mode with the registers in tf (the trap frame at the top of
+ * the current kernel stack, whose top is given to arch_set_kernel_stack). */
+noreturn void arch_return_to_user(struct trapframe *tf);
+/* The kernel stack top this CPU switches to on a trap from user mode
+ * (TSS rsp0 on x86_64, sscratch on RISC-V). */
+void arch_set_kernel_stack(void *kstack_top);
+
+/* Make instruction fetches see what the kernel just wrote to memory that
+ * will be executed (fence.i on RISC-V; nothing on x86_64). */
+void arch_sync_icache(void);
+
 /* ---- MMU ------------------------------------------------------------------
  */
 

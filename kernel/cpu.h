@@ -14,6 +14,9 @@ struct cpu {
 	bool intr_was_on; /* interrupts on before the outermost intr_push */
 	uint64_t ticks;	  /* timer interrupts taken on this CPU */
 	paddr_t root;	  /* page table loaded on this CPU (vpmap_activate) */
+	struct proc *proc;	   /* running process, or NULL */
+	struct context *sched_ctx; /* this CPU's scheduler loop */
+	bool resched;		   /* the running process's slice is over */
 };
 
 extern struct cpu cpus[NCPU];

@@ -5,6 +5,7 @@
 #include "kernel/kprintf.h"
 
 #include "kernel/arch.h"
+#include "kernel/file.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
@@ -205,4 +206,14 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	if (size)
 		buf[s.len < size ? s.len : size - 1] = '\0';
 	return (int)s.len;
+}
+
+void console_write(const char *buf, size_t n)
+{
+	struct sink s = { .put = put_console };
+
+	spin_lock(&console_lock);
+	for (size_t i = 0; i < n; i++)
+		put_console(&s, buf[i]);
+	spin_unlock(&console_lock);
 }

@@ -2,13 +2,13 @@
  * kmain: the arch-neutral boot sequence, the same on every machine.
  *
  *   arch entry -> kmain: per-CPU record, traps, frames (pmem),
- *   kernel page table (kmap), devices, timer -> self-tests or monitor
+ *   kernel page table (kmap), devices, timer -> self-tests or init
  */
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/kprintf.h"
-#include "kernel/monitor.h"
+#include "kernel/proc.h"
 #include "kernel/selftest.h"
 #include "kernel/timer.h"
 #include "mm/kmap.h"
@@ -37,6 +37,15 @@ static void banner(const struct boot_info *bi)
 	kprintf("command line: '%s'\n", bi->cmdline);
 }
 
+/* Start init with the kernel command line's words as its arguments. */
+static noreturn void start_init(const char *cmdline)
+{
+	static char args[BOOT_CMDLINE_MAX + 8];
+
+	ksnprintf(args, sizeof(args), "init %s", cmdline);
+	proc_start_init(args);
+}
+
 noreturn void kmain(struct boot_info *bi)
 {
 	cpu_init_boot();
@@ -56,5 +65,5 @@ noreturn void kmain(struct boot_info *bi)
 	char which[32];
 	if (cmdline_get(bi->cmdline, "selftest", which, sizeof(which)))
 		selftest_run(which);
-	monitor_run();
+	start_init(bi->cmdline);
 }

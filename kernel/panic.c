@@ -7,13 +7,15 @@ extern bool kprintf_unlocked;
 
 #define BACKTRACE_MAX 32
 
-/* Could fp be a frame of kernel code? Frames live on kernel stacks, which
- * are in the kernel image (boot stacks) or in the direct map. */
+/* Could fp be a frame of kernel code? Frames live on kernel stacks: in the
+ * kernel image (boot stacks), the stack area, or the direct map. */
 static bool frame_plausible(uintptr_t fp)
 {
 	if (fp & (sizeof(uintptr_t) - 1))
 		return false;
 	if (fp >= (uintptr_t)_kernel_start && fp < (uintptr_t)_kernel_end)
+		return true;
+	if (fp >= KSTACK_AREA && fp < KSTACK_AREA + KSTACK_AREA_SIZE)
 		return true;
 	return fp >= KMAP_BASE && fp < KMAP_BASE + KMAP_SIZE;
 }

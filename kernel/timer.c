@@ -2,10 +2,20 @@
 #include "kernel/timer.h"
 
 #include "kernel/cpu.h"
+#include "kernel/proc.h"
 
+const char timer_ticks_chan;
+
+/* Count the tick, end the running process's time slice, and wake the
+ * sleepers waiting for time to pass. */
 void timer_tick(void)
 {
-	mycpu()->ticks++;
+	struct cpu *c = mycpu();
+
+	c->ticks++;
+	c->resched = true;
+	if (c->id == 0)
+		proc_wakeup(&timer_ticks_chan);
 }
 
 uint64_t timer_ticks(void)

@@ -1,13 +1,18 @@
 /*
  * The page-fault policy: one function, fed by both arches' decoded fault
- * records. Until processes exist (issue 4) every fault is a kernel bug or a
- * self-test, and panics with the record decoded in words.
+ * records and by the copy-in/copy-out helpers.
  */
 #include "mm/fault.h"
 
 #include "kernel/kprintf.h"
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "mm/addrspace.h"
 #include "mm/perm.h"
+#include "mm/pmem.h"
 #include "mm/vpmap.h"
+
+struct vm_counters vm_counters;
 
 const char *access_name(enum access a)
 {
@@ -23,7 +28,7 @@ const char *access_name(enum access a)
 }
 
 /* Why the current page table refuses access a at va, in words. */
-static const char *fault_reason(vaddr_t va, enum access a, bool user)
+static const char *pte_reason(vaddr_t va, enum access a, bool user)
 {
 	unsigned perm;
 
@@ -39,10 +44,91 @@ static const char *fault_reason(vaddr_t va, enum access a, bool user)
 	return "allowed by the page table: stale TLB entry?";
 }
 
+/* Why region r (NULL: none) forbids access a at va, or NULL if it allows it. */
+static const char *region_reason(struct memregion *r, vaddr_t va,
+				 enum access a)
+{
+	vaddr_t stack_bottom = USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE;
+
+	if (!r) {
+		if (va >= USER_TOP)
+			return "kernel address";
+		if (va < stack_bottom && va >= stack_bottom - PAGE_SIZE)
+			return "stack overflow";
+		return "bad address (no region)";
+	}
+	if (a == ACCESS_WRITE && !(r->perm & PERM_W))
+		return "write to a read-only region";
+	if (a == ACCESS_EXEC && !(r->perm & PERM_X))
+		return "execute in a non-executable region";
+	if (a == ACCESS_READ && !(r->perm & PERM_R))
+		return "read of an unreadable region";
+	return NULL;
+}
+
+/* A write to the copy-on-write page at va mapped to pa: the last holder
+ * takes the frame back writable; anyone else gets a private copy. */
+static const char *cow_resolve(struct addrspace *as, struct memregion *r,
+			       vaddr_t va, paddr_t pa)
+{
+	paddr_t copy;
+
+	if (pmem_refcount(pa) == 1) {
+		vpmap_protect(as->root, va, 1, r->perm | PERM_U);
+		vm_counters.num_cow_reuse++;
+		return NULL;
+	}
+	copy = pmem_alloc(0);
+	if (!copy)
+		return "out of memory";
+	memcpy(P2V(copy), P2V(pa), PAGE_SIZE);
+	vpmap_unmap(as->root, va, 1, VPMAP_UNREF);
+	if (vpmap_map(as->root, va, copy, r->perm | PERM_U) < 0) {
+		pmem_unref(copy);
+		return "out of memory";
+	}
+	vm_counters.num_cow_copy++;
+	return NULL;
+}
+
+const char *mm_fault_resolve(struct addrspace *as, vaddr_t va, enum access a)
+{
+	vaddr_t page = ROUND_DOWN(va, PAGE_SIZE);
+	struct memregion *r = va < USER_TOP ? as_find_memregion(as, va, 1)
+					    : NULL;
+	const char *why = region_reason(r, va, a);
+	paddr_t pa;
+	unsigned perm;
+
+	if (why)
+		return why;
+	if (!vpmap_lookup(as->root, page, &pa, &perm)) {
+		if (!as_map_new_page(as, r, page, true))
+			return "out of memory";
+		vm_counters.num_zerofill++;
+		return NULL;
+	}
+	if (a == ACCESS_WRITE && !(perm & PERM_W)) {
+		if (perm & PERM_COW)
+			return cow_resolve(as, r, page, pa);
+		return "write to a read-only page";
+	}
+	/* Already allowed: another path resolved it first, or this CPU held
+	 * a stale translation. */
+	vpmap_flush_tlb(as->root, page);
+	return NULL;
+}
+
 void mm_page_fault(const struct fault *f)
 {
-	panic_at(f->fp, "page fault: %s %s at %p (%s), pc %p",
-		 f->user ? "user" : "kernel", access_name(f->access),
-		 (void *)f->addr, fault_reason(f->addr, f->access, f->user),
-		 (void *)f->pc);
+	const char *why;
+
+	if (!f->user)
+		panic_at(f->fp, "page fault: kernel %s at %p (%s), pc %p",
+			 access_name(f->access), (void *)f->addr,
+			 pte_reason(f->addr, f->access, false), (void *)f->pc);
+	__atomic_fetch_add(&vm_counters.num_pgfault, 1, __ATOMIC_RELAXED);
+	why = mm_fault_resolve(proc_current()->as, f->addr, f->access);
+	if (why)
+		proc_kill_current(why, f->pc, f->addr, access_name(f->access));
 }

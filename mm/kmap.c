@@ -10,6 +10,7 @@
 
 #include "kernel/arch.h"
 #include "kernel/kprintf.h"
+#include "mm/kstack.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
 
@@ -62,6 +63,7 @@ void kmap_init(const struct boot_info *bi)
 	map_range((vaddr_t)_data_start, kimage_v2p(_data_start),
 		  _kernel_end - _data_start, PERM_RW);
 	kmap_guard_page(boot_stack);
+	kstack_init();
 }
 
 void *kmap_mmio(paddr_t pa, size_t size)

@@ -123,6 +123,41 @@ check_fault() {
 	fi
 }
 
+# check_user_tests ARCH: boot with `runtests`, which makes init run every
+# program in the initrd's TESTS list, each in its own process, printing
+# "RUN name" then "PASS name" or "FAIL name: why". When a boot dies (panic
+# or hang), the test that was running fails with the panic's text and the
+# next boot starts after it (`runtests start=K`).
+check_user_tests() {
+	local arch=$1 start=0 name line ran last why
+	while :; do
+		boot "$arch" "user-from-$start" 256M "runtests start=$start"
+		ran=0
+		last=
+		while IFS= read -r line; do
+			case $line in
+			"RUN "*) last=${line#RUN }; ran=$((ran + 1)) ;;
+			"PASS "*) record "user ${line#PASS }" "$arch" 1 "$secs"; last= ;;
+			"FAIL "*)
+				name=${line#FAIL }
+				record "user ${name%%:*}" "$arch" 0 "$secs" "${name#*: }"
+				last=
+				;;
+			esac
+		done < <(grep -E '^(RUN|PASS|FAIL) ' "$log")
+		if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$log" && [[ $status != 124 ]]; then
+			return
+		fi
+		why=$(why_boot)
+		if [[ -z $last ]]; then
+			record "user tests (boot)" "$arch" 0 "$secs" "$why"
+			return
+		fi
+		record "user $last" "$arch" 0 "$secs" "$why"
+		start=$((start + ran))
+	done
+}
+
 echo "== host unit tests (make check)"
 for arch in x86_64 riscv; do
 	start=$(date +%s)
@@ -149,6 +184,7 @@ for arch in "${ARCHES[@]}"; do
 	check_fault "$arch" fault_null_read read "not present"
 	check_memory "$arch" 8
 	check_memory "$arch" 2048
+	check_user_tests "$arch"
 done
 
 echo

@@ -15,6 +15,7 @@
 #define SSTATUS_SIE (UL(1) << 1)  /* interrupts on in S-mode */
 #define SSTATUS_SPIE (UL(1) << 5) /* SIE before the trap */
 #define SSTATUS_SPP (UL(1) << 8)  /* trapped from S-mode (1) or U-mode (0) */
+#define SSTATUS_FS (UL(3) << 13)  /* floating-point unit state; 0 = off */
 #define SSTATUS_SUM (UL(1) << 18) /* S-mode may touch U pages */
 
 #define SIE_STIE (UL(1) << 5) /* supervisor timer interrupt enable */

@@ -1,8 +1,11 @@
 /*
- * Trap dispatch: stvec setup and riscv_trap, which decodes scause. Page
- * faults become a neutral struct fault for mm/, the timer interrupt goes to
- * the timer, and anything else is a kernel bug: dump the frame and panic.
+ * Trap dispatch: stvec setup and the C side of trapentry.S, which decodes
+ * scause (kernel/trap.h lists who gets what). Page faults become a neutral
+ * struct fault for mm/, the timer interrupt goes to the timer, an ecall from
+ * user mode is a system call; any other exception kills a user process and
+ * is a kernel bug in the kernel: dump the frame and panic.
  */
+#include "kernel/trap.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/platform.h"
 #include "arch/riscv/trapframe.h"
@@ -22,12 +25,20 @@ _Static_assert(__builtin_offsetof(struct trapframe, scause) == TF_SCAUSE,
 	       "trapframe.h: scause");
 _Static_assert(__builtin_offsetof(struct trapframe, stval) == TF_STVAL,
 	       "trapframe.h: stval");
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_tp) == TF_KERNEL_TP,
+	       "trapframe.h: kernel_tp");
 _Static_assert(sizeof(struct trapframe) == TRAPFRAME_SIZE, "trapframe.h: size");
-_Static_assert(TRAP_STACK_SIZE % 16 == 0, "trapframe.h: stack alignment");
+_Static_assert(TRAP_STACK_SIZE >= TRAPFRAME_SIZE + 16 &&
+		   TRAP_STACK_SIZE % 16 == 0,
+	       "trapframe.h: frame record and stack alignment");
 
 /* scause codes (RISC-V privileged specification, table "supervisor cause
  * register values after trap"). */
 #define IRQ_S_TIMER 5
+#define EXC_ILLEGAL_INST 2
+#define EXC_BREAKPOINT 3
+#define EXC_STORE_ACCESS_FAULT 7
+#define EXC_ECALL_U 8
 #define EXC_INST_PAGE_FAULT 12
 #define EXC_LOAD_PAGE_FAULT 13
 #define EXC_STORE_PAGE_FAULT 15
@@ -97,39 +108,103 @@ static void dump_trapframe(const struct trapframe *tf)
 			i % 4 == 3 || i == 31 ? "\n" : "  ");
 }
 
-/* Hand a page fault to mm/ as a neutral record. */
+/* Is scause code a page fault? If so, *access is what the access was. */
+static bool page_fault_access(uint64_t code, enum access *access)
+{
+	if (code == EXC_INST_PAGE_FAULT)
+		*access = ACCESS_EXEC;
+	else if (code == EXC_LOAD_PAGE_FAULT)
+		*access = ACCESS_READ;
+	else if (code == EXC_STORE_PAGE_FAULT)
+		*access = ACCESS_WRITE;
+	else
+		return false;
+	return true;
+}
+
+/* Hand a page fault to mm/ as a neutral record. A user fault gets fp 0:
+ * the user s0 means nothing to a kernel backtrace. */
 static void page_fault(const struct trapframe *tf, enum access access)
 {
+	bool user = !(tf->sstatus & SSTATUS_SPP);
 	struct fault f = {
 	    .addr = tf->stval,
 	    .access = access,
-	    .user = !(tf->sstatus & SSTATUS_SPP),
+	    .user = user,
 	    .pc = tf->sepc,
-	    .fp = tf->s0,
+	    .fp = user ? 0 : tf->s0,
 	};
 	mm_page_fault(&f);
 }
 
-void riscv_trap(struct trapframe *tf)
+/* A trap nobody handles: a kernel bug. Print the frame and panic. */
+static noreturn void unexpected_trap(const struct trapframe *tf)
 {
-	uint64_t code = SCAUSE_CODE(tf->scause);
-
-	if (tf->scause & SCAUSE_INTERRUPT) {
-		if (code == IRQ_S_TIMER) {
-			riscv_timer_interrupt();
-			return;
-		}
-	} else if (code == EXC_INST_PAGE_FAULT) {
-		page_fault(tf, ACCESS_EXEC);
-		return;
-	} else if (code == EXC_LOAD_PAGE_FAULT) {
-		page_fault(tf, ACCESS_READ);
-		return;
-	} else if (code == EXC_STORE_PAGE_FAULT) {
-		page_fault(tf, ACCESS_WRITE);
-		return;
-	}
 	dump_trapframe(tf);
 	panic_at(tf->s0, "unexpected trap: %s (scause 0x%lx, stval 0x%lx)",
 		 trap_name(tf->scause), tf->scause, tf->stval);
+}
+
+void riscv_kernel_trap(struct trapframe *tf)
+{
+	uint64_t code = SCAUSE_CODE(tf->scause);
+	enum access access;
+
+	if (!(tf->sstatus & SSTATUS_SPP))
+		panic("riscv_kernel_trap: trap from U-mode with sscratch 0");
+	if (tf->scause & SCAUSE_INTERRUPT) {
+		if (code != IRQ_S_TIMER)
+			unexpected_trap(tf);
+		riscv_timer_interrupt();
+	} else if (page_fault_access(code, &access)) {
+		page_fault(tf, access);
+	} else {
+		unexpected_trap(tf);
+	}
+}
+
+/* What trap_user_kill reports as the address: stval where it holds one
+ * (misaligned and access faults), else 0 (an illegal instruction leaves the
+ * instruction's bits there, ebreak the pc). */
+static uintptr_t user_fault_address(const struct trapframe *tf)
+{
+	uint64_t code = SCAUSE_CODE(tf->scause);
+
+	if (code > EXC_STORE_ACCESS_FAULT || code == EXC_ILLEGAL_INST ||
+	    code == EXC_BREAKPOINT)
+		return 0;
+	return tf->stval;
+}
+
+/* An exception from user mode: a system call (resuming after the ecall),
+ * a page fault for mm/, or anything else, which kills the process. */
+static void user_exception(struct trapframe *tf)
+{
+	uint64_t code = SCAUSE_CODE(tf->scause);
+	enum access access;
+
+	if (code == EXC_ECALL_U) {
+		tf->sepc += 4;
+		syscall_handle(tf);
+	} else if (page_fault_access(code, &access)) {
+		page_fault(tf, access);
+	} else {
+		trap_user_kill(trap_name(tf->scause), tf->sepc,
+			       user_fault_address(tf));
+	}
+}
+
+noreturn void riscv_user_trap(struct trapframe *tf)
+{
+	if (tf->sstatus & SSTATUS_SPP)
+		panic("riscv_user_trap: trap from S-mode with sscratch set");
+	if (!(tf->scause & SCAUSE_INTERRUPT))
+		user_exception(tf);
+	else if (SCAUSE_CODE(tf->scause) == IRQ_S_TIMER)
+		riscv_timer_interrupt();
+	else
+		unexpected_trap(tf);
+	arch_intr_disable();
+	trap_user_return();
+	arch_return_to_user(tf);
 }

@@ -1,31 +1,31 @@
 /*
  * trap_entry: where stvec points. Saves every register in a struct
- * trapframe on the kernel stack, calls riscv_trap(tf), restores them and
- * returns with sret.
+ * trapframe (<arch/trapframe.h>) and calls the C side; riscv_user_return
+ * is the one way into user mode.
  *
  * sscratch convention: 0 while the hart runs kernel code; the top of the
  * current kernel stack while it runs user code. The first instruction swaps
  * it with sp, so a trap from user mode lands on the kernel stack and one
- * from the kernel keeps the stack it interrupted. The return to user mode
- * (future) must put the kernel stack top back into sscratch, and reload tp
- * with the per-CPU record, since user code owns tp.
+ * from the kernel keeps the stack it interrupted. A trap from user mode
+ * then reloads tp (user code owns it) from the frame's kernel_tp slot,
+ * which riscv_user_return's caller filled with this CPU's record.
+ * docs/syscall-riscv.md draws both paths.
  */
 #include "arch/riscv/trapframe.h"
 
-	.text
-	.balign 4
-	.globl trap_entry
-trap_entry:
-	csrrw	sp, sscratch, sp
-	bnez	sp, 1f			/* from user mode: sp = kernel stack */
-	csrr	sp, sscratch		/* from the kernel: its own stack */
-1:	addi	sp, sp, -TRAP_STACK_SIZE
+/* Store x1 and x3..x31 into the frame at sp (x2, sp, is saved apart). */
+.macro	save_gprs
 	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	sd	x\n, TF_X(\n)(sp)
 	.endr
-	csrr	t0, sscratch		/* the interrupted sp */
+.endm
+
+/* The interrupted sp (now in sscratch) and the trap CSRs into the frame;
+ * sscratch = 0 (in the kernel from here on); t0 = sepc. */
+.macro	save_csrs
+	csrr	t0, sscratch
 	sd	t0, TF_X(2)(sp)
-	csrw	sscratch, zero		/* now in the kernel */
+	csrw	sscratch, zero
 	csrr	t0, sepc
 	csrr	t1, sstatus
 	csrr	t2, scause
@@ -34,12 +34,23 @@ trap_entry:
 	sd	t1, TF_SSTATUS(sp)
 	sd	t2, TF_SCAUSE(sp)
 	sd	t3, TF_STVAL(sp)
+.endm
 
+	.text
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	csrrw	sp, sscratch, sp
+	bnez	sp, from_user		/* sp = kernel stack top */
+	csrr	sp, sscratch		/* from the kernel: its own stack */
+	addi	sp, sp, -TRAP_STACK_SIZE
+	save_gprs
+	save_csrs
 	sd	t0, TRAP_STACK_SIZE - 8(sp)	/* frame record: "called" from sepc */
 	sd	s0, TRAP_STACK_SIZE - 16(sp)
 	addi	s0, sp, TRAP_STACK_SIZE
 	mv	a0, sp
-	call	riscv_trap
+	call	riscv_kernel_trap
 
 	ld	t0, TF_SEPC(sp)
 	ld	t1, TF_SSTATUS(sp)
@@ -49,4 +60,31 @@ trap_entry:
 	ld	x\n, TF_X(\n)(sp)
 	.endr
 	ld	sp, TF_X(2)(sp)
+	sret
+
+/* From user mode: the frame goes at the very top of the kernel stack
+ * (arch_trapframe), and the backtrace stops at the record (fp 0). */
+from_user:
+	addi	sp, sp, -TRAP_STACK_SIZE
+	save_gprs
+	save_csrs
+	ld	tp, TF_KERNEL_TP(sp)
+	sd	t0, TRAP_STACK_SIZE - 8(sp)
+	sd	zero, TRAP_STACK_SIZE - 16(sp)
+	addi	s0, sp, TRAP_STACK_SIZE
+	mv	a0, sp
+	call	riscv_user_trap		/* does not return */
+1:	j	1b
+
+/* riscv_user_return(tf, kstack_top): see trapframe.h. From here to sret
+ * nothing may trap: sscratch already says "user mode". */
+	.globl riscv_user_return
+riscv_user_return:
+	ld	t0, TF_SEPC(a0)
+	csrw	sepc, t0
+	csrw	sscratch, a1
+	.irp	n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, TF_X(\n)(a0)
+	.endr
+	ld	a0, TF_X(10)(a0)
 	sret

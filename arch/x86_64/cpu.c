@@ -5,10 +5,12 @@
 #include "kernel/kprintf.h"
 
 /* The kernel runs with gs base = its struct cpu, whose first field points
- * to itself, so %gs:0 is the record's address. */
+ * to itself, so %gs:0 is the record's address. User mode runs with gs base
+ * 0: trapentry.S swaps the two with swapgs on every change of ring. */
 void arch_cpu_set(struct cpu *c)
 {
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
 /* The record given to arch_cpu_set, read through its self pointer. */

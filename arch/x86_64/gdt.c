@@ -2,7 +2,7 @@
  * The GDT and TSS. Long mode ignores segment bases and limits; the GDT is
  * there for privilege levels (kernel/user code and data) and to point at
  * the TSS, whose interest is its stacks: rsp0 for traps from user mode
- * (set per process later) and IST1, a stack of its own for double faults,
+ * (arch_set_kernel_stack) and IST1, a stack of its own for double faults,
  * so that overflowing a kernel stack still reports "double fault".
  */
 #include "arch/x86_64/layout.h"
@@ -88,6 +88,13 @@ void gdt_init(void)
 			 : "m"(ptr), "i"(SEL_KCODE), "r"((uint16_t)SEL_KDATA),
 			   "r"((uint16_t)SEL_TSS)
 			 : "rax", "memory");
+}
+
+/* TSS.rsp0: where the CPU switches on a trap from ring 3, and so where
+ * the trap frame lands (see kernel/arch.h). One TSS: one CPU for now. */
+void arch_set_kernel_stack(void *kstack_top)
+{
+	tss.rsp[0] = (uintptr_t)kstack_top;
 }
 
 /* The double-fault stack's guard (see trap.h). */

@@ -1,5 +1,6 @@
 /* The IDT: an interrupt gate (interrupts off on entry) for every stub in
- * trapentry.S; the double fault runs on its own stack (IST1). */
+ * trapentry.S; the double fault runs on its own stack (IST1), and only the
+ * system-call gate (0x80) may be called from user mode. */
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
@@ -21,13 +22,18 @@ struct idt_ptr {
 } __attribute__((packed));
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+/* The same with DPL 3, so that int $0x80 works in ring 3. An interrupt gate,
+ * not a trap gate: an interrupt taken before trapentry.S's swapgs would
+ * run the kernel with the user's gs base. */
+#define GATE_INTERRUPT_USER 0xee
 #define VEC_DOUBLE_FAULT 8
 
 static struct gate idt[256];
 
-/* Point vector vec at entry through an interrupt gate, on IST stack ist
- * (0: the current stack). */
-static void set_gate(unsigned vec, void (*entry)(void), unsigned ist)
+/* Point vector vec at entry through an interrupt gate of the given type,
+ * on IST stack ist (0: the current stack). */
+static void set_gate(unsigned vec, void (*entry)(void), uint8_t type,
+		     unsigned ist)
 {
 	uintptr_t off = (uintptr_t)entry;
 
@@ -35,7 +41,7 @@ static void set_gate(unsigned vec, void (*entry)(void), unsigned ist)
 	    .offset_low = off & 0xffff,
 	    .selector = SEL_KCODE,
 	    .ist = ist,
-	    .type = GATE_INTERRUPT,
+	    .type = type,
 	    .offset_mid = (off >> 16) & 0xffff,
 	    .offset_high = off >> 32,
 	};
@@ -50,6 +56,8 @@ void arch_trap_init(void)
 	gdt_init();
 	for (const struct trap_stub *s = trap_stubs; s < trap_stubs_end; s++)
 		set_gate(s->vector, s->entry,
+			 s->vector == VEC_SYSCALL ? GATE_INTERRUPT_USER
+						  : GATE_INTERRUPT,
 			 s->vector == VEC_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 	pic_init();

@@ -24,8 +24,9 @@
 #define VEC_PAGE_FAULT 14
 #define VEC_IRQ0 32
 #define VEC_TIMER 32 /* IRQ 0, the PIT */
-#define VEC_SPURIOUS                                                           \
-	39 /* IRQ 7: what the master PIC sends when a request                  \
-	      vanished before it was acknowledged */
+/* IRQ 7: what the master PIC sends when a request vanished before it was
+ * acknowledged. */
+#define VEC_SPURIOUS 39
+#define VEC_SYSCALL 128 /* int $0x80, the only gate user mode may call */
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * trap_dispatch: where every x86_64 trap lands. Page faults become a
- * neutral struct fault for mm/, timer interrupts go to the kernel's tick,
- * anything else is a bug: print the frame and panic with the trap's name.
+ * trap_dispatch: where every x86_64 trap lands, routed as kernel/trap.h
+ * says. Page faults become a neutral struct fault for mm/, timer interrupts
+ * go to the kernel's tick, int $0x80 from user mode to syscall_handle; any
+ * other exception kills the process (user mode) or panics (kernel mode).
  */
 #include "arch/x86_64/trap.h"
 
@@ -10,11 +11,17 @@
 #include "arch/x86_64/x86.h"
 #include "kernel/kprintf.h"
 #include "kernel/timer.h"
+#include "kernel/trap.h"
 #include "mm/fault.h"
+
+_Static_assert(__builtin_offsetof(struct trapframe, vector) == TF_VECTOR,
+	       "trapframe.h: TF_VECTOR");
+_Static_assert(__builtin_offsetof(struct trapframe, cs) == TF_CS,
+	       "trapframe.h: TF_CS");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe.h: TF_SIZE");
 
 /* Page-fault error code bits. */
 #define PF_WRITE (1u << 1)
-#define PF_USER (1u << 2)
 #define PF_IFETCH (1u << 4)
 
 static const char *const exception_names[32] = {
@@ -78,38 +85,85 @@ static void print_trapframe(const struct trapframe *tf)
 	kprintf("  r14 %016lx r15 %016lx\n", tf->r14, tf->r15);
 }
 
-/* Decode vector 14 (error code + CR2) into the neutral record for mm/. */
+/* Did the trap interrupt user mode (ring 3)? */
+static bool from_user(const struct trapframe *tf)
+{
+	return (tf->cs & 3) == 3;
+}
+
+/* Decode vector 14 (error code + CR2) into the neutral record for mm/,
+ * which may kill a faulting process and then not return. A user fault gets
+ * fp 0: the user's rbp means nothing to a kernel backtrace. */
 static void page_fault(const struct trapframe *tf)
 {
+	bool user = from_user(tf);
 	struct fault f = {
 	    .addr = read_cr2(),
 	    .access = (tf->error & PF_IFETCH)  ? ACCESS_EXEC
 		      : (tf->error & PF_WRITE) ? ACCESS_WRITE
 					       : ACCESS_READ,
-	    .user = tf->error & PF_USER,
+	    .user = user,
 	    .pc = tf->rip,
-	    .fp = tf->rbp,
+	    .fp = user ? 0 : tf->rbp,
 	};
 	mm_page_fault(&f);
 }
 
-/* Page fault -> mm_page_fault, timer -> EOI + timer_tick, spurious PIC
- * interrupt -> nothing; anything else panics (see trap.h). */
-void trap_dispatch(struct trapframe *tf)
+/* Acknowledge the PIC first, for the tick may switch to another thread. */
+static void timer_interrupt(const struct trapframe *tf)
+{
+	pic_eoi(tf->vector - VEC_IRQ0);
+	timer_tick();
+}
+
+/* A trap from user mode: syscall, page fault or timer; any other exception
+ * kills the process. Only page faults report an address on x86 (CR2), and
+ * they go to mm/, so the kill message has address 0. */
+static void user_trap(struct trapframe *tf)
+{
+	switch (tf->vector) {
+	case VEC_SYSCALL:
+		syscall_handle(tf);
+		return;
+	case VEC_PAGE_FAULT:
+		page_fault(tf);
+		return;
+	case VEC_TIMER:
+		timer_interrupt(tf);
+		return;
+	case VEC_SPURIOUS:
+		return; /* no EOI: the PIC has nothing in service */
+	}
+	trap_user_kill(trap_name(tf->vector), tf->rip, 0);
+}
+
+/* A trap from kernel mode: page fault -> mm/, timer -> tick, spurious PIC
+ * interrupt -> nothing; anything else is a kernel bug and panics. */
+static void kernel_trap(struct trapframe *tf)
 {
 	switch (tf->vector) {
 	case VEC_PAGE_FAULT:
 		page_fault(tf);
 		return;
 	case VEC_TIMER:
-		/* Acknowledge first: the tick may switch to another thread. */
-		pic_eoi(tf->vector - VEC_IRQ0);
-		timer_tick();
+		timer_interrupt(tf);
 		return;
 	case VEC_SPURIOUS:
-		return; /* no EOI: the PIC has nothing in service */
+		return;
 	}
 	print_trapframe(tf);
 	panic_at(tf->rbp, "unexpected trap: %s (vector %lu, error 0x%lx)",
 		 trap_name(tf->vector), tf->vector, tf->error);
+}
+
+/* Every trap lands here with interrupts off (see trap.h); a trap from user
+ * mode always ends in trap_user_return before trapentry.S irets. */
+void trap_dispatch(struct trapframe *tf)
+{
+	if (!from_user(tf)) {
+		kernel_trap(tf);
+		return;
+	}
+	user_trap(tf);
+	trap_user_return();
 }

@@ -1,21 +1,13 @@
 /*
- * The x86_64 trap frame and the pieces of trap handling shared between
- * trapentry.S, idt.c, gdt.c and trap.c.
+ * The pieces of trap handling shared between trapentry.S, idt.c, gdt.c,
+ * context.c and trap.c; the frame itself is in <arch/trapframe.h>.
  */
 #ifndef X86_64_TRAP_H
 #define X86_64_TRAP_H
 
-#include "kernel/types.h"
+#include <arch/trapframe.h>
 
-/* What trapentry.S leaves on the stack, lowest address first: the general
- * registers it pushed, the vector and error code (0 when the CPU pushes
- * none), then the CPU's own interrupt frame. */
-struct trapframe {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
+#include "kernel/types.h"
 
 /* One entry stub per handled vector, listed by trapentry.S. */
 struct trap_stub {

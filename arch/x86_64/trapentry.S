@@ -1,11 +1,15 @@
 /*
- * Trap entry: one small stub per vector pushes a uniform frame (see
- * struct trapframe in trap.h) and calls trap_dispatch; the return path
- * pops it and irets. Traps from user mode swap in the kernel's gs base.
+ * Trap entry: one small stub per vector pushes a uniform frame (struct
+ * trapframe, <arch/trapframe.h>) and calls trap_dispatch; trap_exit pops
+ * it and irets. Traps from user mode swap in the kernel's gs base (struct
+ * cpu) on entry and the user's (0) on exit; docs/syscall-x86_64.md has
+ * the picture.
  */
-#include "arch/x86_64/layout.h"
+#include <arch/trapframe.h>
 
-#define TF_CS_FROM_VECTOR 24    /* offset of cs above the vector slot */
+/* Where cs is while rsp points at the vector slot (before the general
+ * registers are pushed and after they are popped). */
+#define TF_CS_FROM_VECTOR (TF_CS - TF_VECTOR)
 
 /* stub vec: entry point for vector vec, listed in trap_stubs. Vectors
  * whose exceptions push an error code skip the dummy one. */
@@ -32,6 +36,7 @@ trap_stubs:
 	.endr
 	stub VEC_TIMER
 	stub VEC_SPURIOUS
+	stub VEC_SYSCALL
 	.section .rodata
 	.globl trap_stubs_end
 trap_stubs_end:
@@ -59,6 +64,10 @@ trap_common:
 	cld
 	mov %rsp, %rdi          /* the frame; rsp is 16-byte aligned here */
 	call trap_dispatch
+/* Interrupts stay off from here to iretq: an interrupt after the exit
+ * swapgs would run the kernel with the user's gs base. */
+trap_exit:
+	cli
 	popq %r15
 	popq %r14
 	popq %r13
@@ -79,5 +88,13 @@ trap_common:
 	swapgs
 2:	add $16, %rsp           /* vector and error code */
 	iretq
+
+/* arch_return_to_user(tf): enter user mode with the registers in tf, the
+ * frame at the top of the current kernel stack (see kernel/arch.h). */
+	.globl arch_return_to_user
+arch_return_to_user:
+	cli
+	mov %rdi, %rsp
+	jmp trap_exit
 
 	.section .note.GNU-stack, "", @progbits

@@ -37,6 +37,11 @@
 #define KIMAGE_OFFSET KIMAGE_BASE
 /* Top-level slots at or above this index belong to the shared kernel half. */
 #define PT_KERNEL_SLOT_FIRST 256
+/* Kernel stacks, each with an unmapped guard page below it (mm/kstack.c). */
+#define KSTACK_AREA 0xffffff0000000000ul /* PML4 slot 510 */
+#define KSTACK_AREA_SIZE (1ul << 30)
+/* e_machine of the ELF programs this arch runs. */
+#define ARCH_ELF_MACHINE 62 /* EM_X86_64 */
 
 typedef uint64_t pte_t;
 

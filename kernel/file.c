@@ -1,0 +1,200 @@
+/* Open files: the shared bookkeeping, the console, and the initrd. */
+#include "kernel/file.h"
+
+#include "kernel/arch.h"
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "mm/kmalloc.h"
+#include "mm/uaccess.h"
+#include "user/include/lib/errcode.h"
+#include "user/include/lib/abi.h"
+
+struct file *file_alloc(const struct file_ops *ops)
+{
+	struct file *f = kmalloc(sizeof(*f));
+
+	if (f) {
+		f->ops = ops;
+		f->refs = 1;
+	}
+	return f;
+}
+
+struct file *file_dup(struct file *f)
+{
+	__atomic_fetch_add(&f->refs, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
+void file_close(struct file *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	kfree(f);
+}
+
+/* ---- The console: line input with echo and backspace ---------------------- */
+
+#define LINE_MAX 256
+
+static struct {
+	char buf[LINE_MAX];
+	size_t len, pos; /* a finished line: bytes [pos, len) not yet read */
+} line;
+
+/* Read one key, sleeping a tick at a time while none is waiting. */
+static char console_key(void)
+{
+	int c;
+	while ((c = arch_console_getc()) < 0)
+		proc_sleep_ms(10);
+	return c == '\r' ? '\n' : (char)c;
+}
+
+/* Fill line.buf with the next line typed, echoing it. */
+static void console_read_line(void)
+{
+	line.len = line.pos = 0;
+	for (;;) {
+		char c = console_key();
+		if (c == '\b' || c == 0x7f) {
+			if (line.len > 0) {
+				line.len--;
+				console_write("\b \b", 3);
+			}
+			continue;
+		}
+		if (c != '\n' && (c < ' ' || line.len == LINE_MAX - 1))
+			continue;
+		line.buf[line.len++] = c;
+		console_write(&c, 1);
+		if (c == '\n')
+			return;
+	}
+}
+
+static int64_t console_read(struct file *f, uintptr_t ubuf, size_t n)
+{
+	size_t take;
+
+	(void)f;
+	if (line.pos == line.len)
+		console_read_line();
+	take = MIN(n, line.len - line.pos);
+	if (copy_to_user(ubuf, line.buf + line.pos, take) < 0)
+		return ERR_FAULT;
+	line.pos += take;
+	return (int64_t)take;
+}
+
+static int64_t console_write_user(struct file *f, uintptr_t ubuf, size_t n)
+{
+	char chunk[128];
+
+	(void)f;
+	for (size_t done = 0; done < n;) {
+		size_t c = MIN(n - done, sizeof(chunk));
+		if (copy_from_user(chunk, ubuf + done, c) < 0)
+			return done ? (int64_t)done : ERR_FAULT;
+		console_write(chunk, c);
+		done += c;
+	}
+	return (int64_t)n;
+}
+
+static const struct file_ops console_ops = {
+	.read = console_read,
+	.write = console_write_user,
+};
+
+struct file *console_open(void)
+{
+	return file_alloc(&console_ops);
+}
+
+/* ---- The initrd: read-only files and one directory ------------------------ */
+
+static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
+{
+	size_t take;
+
+	if (f->is_dir)
+		return ERR_FTYPE;
+	take = MIN(n, f->ifile.size - f->pos);
+	if (copy_to_user(ubuf, (const char *)f->ifile.data + f->pos, take) < 0)
+		return ERR_FAULT;
+	f->pos += take;
+	return (int64_t)take;
+}
+
+static const struct file_ops initrd_ops = {
+	.read = initrd_read,
+};
+
+/* Is path the initrd's one directory? */
+static bool is_root(const char *path)
+{
+	return !strcmp(path, "/") || !strcmp(path, ".") || !strcmp(path, "") ||
+	       !strcmp(path, "./");
+}
+
+struct file *initrd_open(const char *path, int *err)
+{
+	struct initrd_file ifile;
+	bool dir = is_root(path);
+	struct file *f;
+
+	if (!dir && !initrd_find(path, &ifile)) {
+		*err = ERR_NOTEXIST;
+		return NULL;
+	}
+	f = file_alloc(&initrd_ops);
+	if (!f) {
+		*err = ERR_NOMEM;
+		return NULL;
+	}
+	f->is_dir = dir;
+	if (!dir)
+		f->ifile = ifile;
+	return f;
+}
+
+int file_readdir(struct file *f, uintptr_t udirent)
+{
+	struct dirent d;
+	struct initrd_file ifile;
+
+	if (f->ops != &initrd_ops || !f->is_dir)
+		return ERR_FTYPE;
+	if (!initrd_entry((int)f->pos, &ifile))
+		return ERR_END;
+	memset(&d, 0, sizeof(d));
+	strlcpy(d.name, ifile.name, sizeof(d.name));
+	d.inode_num = ifile.index + 1;
+	if (copy_to_user(udirent, &d, sizeof(d)) < 0)
+		return ERR_FAULT;
+	f->pos++;
+	return ERR_OK;
+}
+
+int file_fstat(struct file *f, uintptr_t ustat)
+{
+	struct stat st;
+	struct initrd_file ifile;
+
+	if (f->ops != &initrd_ops)
+		return ERR_INVAL;
+	memset(&st, 0, sizeof(st));
+	if (f->is_dir) {
+		st.ftype = FTYPE_DIR;
+		while (initrd_entry((int)st.size, &ifile))
+			st.size++;
+	} else {
+		st.ftype = FTYPE_FILE;
+		st.inode_num = f->ifile.index + 1;
+		st.size = f->ifile.size;
+	}
+	return copy_to_user(ustat, &st, sizeof(st)) < 0 ? ERR_FAULT : ERR_OK;
+}

@@ -1,0 +1,479 @@
+/*
+ * Processes and the scheduler (see proc.h).
+ *
+ * One lock, proc_lock, guards every process's state and links and the run
+ * queue. Each CPU runs scheduler(): take the oldest runnable process, switch
+ * to it, and when it switches back (sched) pick again. A process gives up
+ * the CPU by changing its state under proc_lock and calling sched().
+ *
+ *   scheduler ctx --arch_context_switch--> process ctx
+ *        ^                                      |
+ *        +---------------- sched() <------------+  (yield, sleep, exit)
+ */
+#include "kernel/proc.h"
+
+#include <arch/trapframe.h>
+
+#include "kernel/arch.h"
+#include "kernel/cpu.h"
+#include "kernel/exec.h"
+#include "kernel/file.h"
+#include "kernel/kprintf.h"
+#include "kernel/string.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "mm/addrspace.h"
+#include "mm/kmalloc.h"
+#include "mm/kmap.h"
+#include "mm/kstack.h"
+#include "mm/uaccess.h"
+#include "mm/vpmap.h"
+#include "user/include/lib/errcode.h"
+
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
+size_t num_kill;
+
+static struct proc *live_list;           /* every non-zombie process */
+static struct proc *runq_head, *runq_tail;
+static struct proc *init_proc;
+static int next_pid = 1;
+
+struct proc *proc_current(void)
+{
+	struct proc *p;
+
+	intr_push();
+	p = mycpu()->proc;
+	intr_pop();
+	return p;
+}
+
+/* ---- Run queue (proc_lock held) ------------------------------------------ */
+
+static void runq_push(struct proc *p)
+{
+	p->state = PROC_RUNNABLE;
+	p->run_next = NULL;
+	if (runq_tail)
+		runq_tail->run_next = p;
+	else
+		runq_head = p;
+	runq_tail = p;
+}
+
+static struct proc *runq_pop(void)
+{
+	struct proc *p = runq_head;
+
+	if (p) {
+		runq_head = p->run_next;
+		if (!runq_head)
+			runq_tail = NULL;
+	}
+	return p;
+}
+
+/* ---- Switching ----------------------------------------------------------- */
+
+/* Switch from the current process to this CPU's scheduler. The caller holds
+ * proc_lock (only) and has changed the process's state. The interrupt
+ * state saved by the lock belongs to this kernel thread, not to the CPU it
+ * resumes on, so it travels across the switch. */
+static void sched(void)
+{
+	struct proc *p = mycpu()->proc;
+	bool was_on;
+
+	if (!spin_holding(&proc_lock) || mycpu()->intr_depth != 1)
+		panic("sched: must hold exactly proc_lock");
+	if (p->state == PROC_RUNNING)
+		panic("sched: process %d still running", p->pid);
+	was_on = mycpu()->intr_was_on;
+	arch_context_switch(&p->ctx, mycpu()->sched_ctx);
+	mycpu()->intr_was_on = was_on;
+}
+
+/* After a process stopped running on this CPU: load the kernel's page
+ * table and free a zombie's kernel stack (it was still in use until the
+ * switch). proc_lock held. */
+static void after_switch(struct proc *p)
+{
+	mycpu()->proc = NULL;
+	vpmap_activate(kmap_root());
+	if (p->state == PROC_ZOMBIE && p->kstack) {
+		kstack_free(p->kstack);
+		p->kstack = NULL;
+	}
+}
+
+/* This CPU's scheduler loop: run runnable processes round robin, halt when
+ * there are none. */
+static noreturn void scheduler(void)
+{
+	struct cpu *c = mycpu();
+
+	for (;;) {
+		struct proc *p;
+
+		arch_intr_enable(); /* let pending interrupts in between runs */
+		spin_lock(&proc_lock);
+		p = runq_pop();
+		if (p) {
+			p->state = PROC_RUNNING;
+			c->proc = p;
+			c->resched = false;
+			vpmap_activate(p->as->root);
+			arch_set_kernel_stack(p->kstack);
+			arch_context_switch(&c->sched_ctx, p->ctx);
+			after_switch(p);
+		}
+		spin_unlock(&proc_lock);
+		if (!p) {
+			arch_intr_enable();
+			arch_wait_for_interrupt();
+		}
+	}
+}
+
+void proc_yield(void)
+{
+	spin_lock(&proc_lock);
+	runq_push(mycpu()->proc);
+	sched();
+	spin_unlock(&proc_lock);
+}
+
+void proc_sleep(const void *chan, struct spinlock *lk)
+{
+	struct proc *p = mycpu()->proc;
+
+	if (lk != &proc_lock) {
+		spin_lock(&proc_lock);
+		spin_unlock(lk);
+	}
+	p->chan = chan;
+	p->state = PROC_SLEEPING;
+	sched();
+	p->chan = NULL;
+	if (lk != &proc_lock) {
+		spin_unlock(&proc_lock);
+		spin_lock(lk);
+	}
+}
+
+/* proc_wakeup with proc_lock held. */
+static void wakeup_locked(const void *chan)
+{
+	for (struct proc *p = live_list; p; p = p->live_next)
+		if (p->state == PROC_SLEEPING && p->chan == chan)
+			runq_push(p);
+}
+
+void proc_wakeup(const void *chan)
+{
+	spin_lock(&proc_lock);
+	wakeup_locked(chan);
+	spin_unlock(&proc_lock);
+}
+
+void proc_sleep_ms(unsigned ms)
+{
+	uint64_t until = timer_ticks() + (ms * TIMER_HZ + 999) / 1000;
+
+	spin_lock(&proc_lock);
+	while (timer_ticks() < until)
+		proc_sleep(&timer_ticks_chan, &proc_lock);
+	spin_unlock(&proc_lock);
+}
+
+void trap_user_return(void)
+{
+	struct proc *p = mycpu()->proc;
+
+	if (p->killed)
+		proc_exit(-1);
+	if (mycpu()->resched) {
+		mycpu()->resched = false;
+		proc_yield();
+	}
+}
+
+/* ---- Creating and ending processes ---------------------------------------- */
+
+/* The first code a new process runs, in the kernel: leave the scheduler's
+ * lock and enter user mode with the trap frame prepared for it. */
+static noreturn void proc_first_run(void)
+{
+	spin_unlock(&proc_lock);
+	arch_intr_disable();
+	arch_return_to_user(mycpu()->proc->tf);
+}
+
+/* Free what proc_alloc made, for a process that never ran. */
+static void proc_free(struct proc *p)
+{
+	if (p->as)
+		as_destroy(p->as);
+	for (int fd = 0; p->files && fd < NFD; fd++)
+		if (p->files[fd])
+			file_close(p->files[fd]);
+	kfree(p->files);
+	if (p->kstack)
+		kstack_free(p->kstack);
+	kfree(p);
+}
+
+/* A new process named name with a pid, a kernel stack whose first switch
+ * runs proc_first_run, and an empty file table; or NULL. */
+static struct proc *proc_alloc(const char *name)
+{
+	struct proc *p = kmalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->files = kmalloc(NFD * sizeof(struct file *));
+	p->kstack = kstack_alloc();
+	if (!p->files || !p->kstack) {
+		proc_free(p);
+		return NULL;
+	}
+	strlcpy(p->name, name, sizeof(p->name));
+	p->tf = arch_trapframe(p->kstack);
+	p->ctx = arch_context_init(p->kstack, proc_first_run);
+	spin_lock(&proc_lock);
+	p->pid = next_pid++;
+	spin_unlock(&proc_lock);
+	return p;
+}
+
+/* Give child a copy of parent's open files. */
+static void files_inherit(struct proc *child, struct proc *parent)
+{
+	for (int fd = 0; fd < NFD; fd++)
+		if (parent->files[fd])
+			child->files[fd] = file_dup(parent->files[fd]);
+}
+
+/* Make p a child of parent (NULL for init), live and runnable. */
+static void proc_launch(struct proc *p, struct proc *parent)
+{
+	spin_lock(&proc_lock);
+	p->parent = parent;
+	if (parent) {
+		p->sibling = parent->children;
+		parent->children = p;
+	}
+	p->live_next = live_list;
+	live_list = p;
+	runq_push(p);
+	spin_unlock(&proc_lock);
+}
+
+int proc_fork(void)
+{
+	struct proc *parent = proc_current();
+	struct proc *child = proc_alloc(parent->name);
+
+	if (!child)
+		return ERR_NOMEM;
+	child->as = as_create();
+	if (!child->as || as_copy_as(parent->as, child->as) < 0) {
+		proc_free(child);
+		return ERR_NOMEM;
+	}
+	*child->tf = *parent->tf;
+	tf_set_return(child->tf, 0);
+	files_inherit(child, parent);
+	proc_launch(child, parent);
+	return child->pid;
+}
+
+/* A runnable-to-be process running the program args, or an error code. */
+static struct proc *proc_create(const char *args, int *err)
+{
+	struct exec_image img;
+	struct proc *p;
+
+	*err = exec_load(args, &img);
+	if (*err)
+		return NULL;
+	p = proc_alloc(img.name);
+	if (!p) {
+		as_destroy(img.as);
+		*err = ERR_NOMEM;
+		return NULL;
+	}
+	p->as = img.as;
+	tf_init_user(p->tf, img.entry, img.sp, img.argc, img.argv);
+	return p;
+}
+
+int proc_spawn(const char *args)
+{
+	struct proc *parent = proc_current();
+	int err;
+	struct proc *child = proc_create(args, &err);
+
+	if (!child)
+		return err;
+	files_inherit(child, parent);
+	proc_launch(child, parent);
+	return child->pid;
+}
+
+int proc_exec(const char *args)
+{
+	struct proc *p = proc_current();
+	struct addrspace *old = p->as;
+	struct exec_image img;
+	int err = exec_load(args, &img);
+
+	if (err)
+		return err;
+	p->as = img.as;
+	vpmap_activate(p->as->root);
+	as_destroy(old);
+	strlcpy(p->name, img.name, sizeof(p->name));
+	tf_init_user(p->tf, img.entry, img.sp, img.argc, img.argv);
+	/* The syscall's result register is argc's on RISC-V: hand back argc
+	 * so storing the result changes nothing. */
+	return img.argc;
+}
+
+/* Hand p's children to init (proc_lock held). */
+static void reparent_children(struct proc *p)
+{
+	while (p->children) {
+		struct proc *c = p->children;
+		p->children = c->sibling;
+		c->parent = init_proc;
+		c->sibling = init_proc->children;
+		init_proc->children = c;
+		if (c->state == PROC_ZOMBIE)
+			wakeup_locked(init_proc);
+	}
+}
+
+/* Take p off the live list (proc_lock held). */
+static void live_remove(struct proc *p)
+{
+	struct proc **pp = &live_list;
+	while (*pp != p)
+		pp = &(*pp)->live_next;
+	*pp = p->live_next;
+}
+
+noreturn void proc_exit(int status)
+{
+	struct proc *p = proc_current();
+
+	if (p == init_proc) {
+		kprintf("init exited with status %d: powering off\n", status);
+		arch_poweroff(status == 0 ? 0 : 1);
+	}
+	for (int fd = 0; fd < NFD; fd++)
+		if (p->files[fd])
+			file_close(p->files[fd]);
+	kfree(p->files);
+	p->files = NULL;
+	vpmap_activate(kmap_root());
+	as_destroy(p->as);
+	p->as = NULL;
+
+	spin_lock(&proc_lock);
+	reparent_children(p);
+	live_remove(p);
+	p->exit_status = status;
+	p->state = PROC_ZOMBIE;
+	wakeup_locked(p->parent);
+	sched();
+	panic("proc_exit: zombie %d ran again", p->pid);
+}
+
+noreturn void proc_kill_current(const char *reason, uintptr_t pc,
+				uintptr_t addr, const char *access)
+{
+	struct proc *p = proc_current();
+
+	kprintf("kill: pid %d (%s): %s, %s at %p, pc %p\n", p->pid, p->name,
+		reason, access, (void *)addr, (void *)pc);
+	__atomic_fetch_add(&num_kill, 1, __ATOMIC_RELAXED);
+	proc_exit(-1);
+}
+
+noreturn void trap_user_kill(const char *reason, uintptr_t pc, uintptr_t addr)
+{
+	proc_kill_current(reason, pc, addr, "trap");
+}
+
+/* Unlink zombie c from p's children and free it; returns its pid. */
+static int reap(struct proc *p, struct proc *c)
+{
+	struct proc **pp = &p->children;
+	int pid = c->pid;
+
+	while (*pp != c)
+		pp = &(*pp)->sibling;
+	*pp = c->sibling;
+	kfree(c);
+	return pid;
+}
+
+int proc_wait(int pid, uintptr_t status_uaddr)
+{
+	struct proc *p = proc_current();
+
+	spin_lock(&proc_lock);
+	for (;;) {
+		bool have = false;
+		for (struct proc *c = p->children; c; c = c->sibling) {
+			if (pid != -1 && c->pid != pid)
+				continue;
+			have = true;
+			if (c->state != PROC_ZOMBIE)
+				continue;
+			if (status_uaddr &&
+			    copy_to_user(status_uaddr, &c->exit_status,
+					 sizeof(c->exit_status)) < 0) {
+				spin_unlock(&proc_lock);
+				return ERR_FAULT;
+			}
+			pid = reap(p, c);
+			spin_unlock(&proc_lock);
+			return pid;
+		}
+		if (!have) {
+			spin_unlock(&proc_lock);
+			return ERR_CHILD;
+		}
+		proc_sleep(p, &proc_lock);
+	}
+}
+
+size_t proc_live_count(void)
+{
+	size_t n = 0;
+
+	spin_lock(&proc_lock);
+	for (struct proc *p = live_list; p; p = p->live_next)
+		n++;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+noreturn void proc_start_init(const char *args)
+{
+	int err;
+	struct proc *p = proc_create(args, &err);
+	struct file *console = console_open();
+
+	if (!p || !console)
+		panic("proc_start_init: cannot start '%s' (error %d)", args,
+		      p ? ERR_NOMEM : err);
+	p->files[0] = console;
+	p->files[1] = file_dup(console);
+	p->files[2] = file_dup(console);
+	init_proc = p;
+	proc_launch(p, NULL);
+	scheduler();
+}

@@ -1,0 +1,83 @@
+/*
+ * Processes: single-threaded, each with an address space, a kernel stack
+ * (guarded) holding its trap frame at the top, and a table of open files.
+ *
+ *   fork/spawn -> RUNNABLE <-> RUNNING -> exit -> ZOMBIE -> wait -> freed
+ *                     ^            |
+ *                     +- SLEEPING <+   (sleep on a channel, wakeup)
+ *
+ * A zombie keeps only its struct proc (pid, status, links): its address
+ * space, files and kernel stack are freed when it exits.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+
+#define PROC_NAME_MAX 32
+#define NFD 128
+
+enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
+
+struct addrspace;
+struct context;
+struct file;
+struct trapframe;
+
+struct proc {
+	int pid;
+	enum proc_state state;
+	char name[PROC_NAME_MAX];
+	struct proc *parent;
+	struct proc *children; /* first child (live or zombie) */
+	struct proc *sibling;  /* next child of the same parent */
+	struct proc *live_next; /* every process that is not a zombie */
+	struct proc *run_next;  /* run queue link */
+	struct addrspace *as;
+	void *kstack;          /* top of the kernel stack */
+	struct trapframe *tf;  /* user registers, at the top of kstack */
+	struct context *ctx;   /* saved kernel registers while not running */
+	const void *chan;      /* what a SLEEPING process waits for */
+	bool killed;
+	int exit_status;
+	struct file **files;   /* NFD slots */
+};
+
+/* Guards every process's state, links and the run queue. */
+extern struct spinlock proc_lock;
+
+/* The process running on this CPU, or NULL. */
+struct proc *proc_current(void);
+
+/* Create the first process from the initrd program path with argument
+ * string args, and run the scheduler on this CPU forever. */
+noreturn void proc_start_init(const char *args);
+
+/* Give up the CPU and sleep until wakeup(chan). lk is held on entry and
+ * again on return (it may be proc_lock itself). */
+void proc_sleep(const void *chan, struct spinlock *lk);
+/* Make every process sleeping on chan runnable. */
+void proc_wakeup(const void *chan);
+/* Give up the CPU for one round of the scheduler. */
+void proc_yield(void);
+
+/* The system calls on processes. User pointers are user addresses. */
+int proc_fork(void);
+int proc_spawn(const char *args);   /* args: "prog arg1 ..." (kernel copy) */
+int proc_exec(const char *args);    /* returns only on error */
+int proc_wait(int pid, uintptr_t status_uaddr);
+noreturn void proc_exit(int status);
+/* Kill the current process with a one-line reason (refused fault or trap),
+ * counted in num_kill; exit status -1. */
+noreturn void proc_kill_current(const char *reason, uintptr_t pc,
+				uintptr_t addr, const char *access);
+
+/* Sleep for at least ms milliseconds. */
+void proc_sleep_ms(unsigned ms);
+
+/* Counters for info(). */
+size_t proc_live_count(void);
+extern size_t num_kill;
+
+#endif

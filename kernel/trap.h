@@ -1,0 +1,32 @@
+/*
+ * What the arch's trap handler calls in the kernel. Traps from user mode:
+ *
+ *   syscall (int $0x80 / ecall)  -> syscall_handle(tf)
+ *   page fault                   -> mm_page_fault(&fault)   (mm/fault.h)
+ *   any other exception          -> trap_user_kill(name, pc, addr)
+ *   timer interrupt              -> timer_tick()
+ *   ... and then, always         -> trap_user_return()
+ *
+ * Traps from kernel mode: page faults go to mm_page_fault, the timer to
+ * timer_tick, anything else panics.
+ */
+#ifndef KERNEL_TRAP_H
+#define KERNEL_TRAP_H
+
+#include "kernel/types.h"
+
+struct trapframe;
+
+/* Run the system call described by tf (number and arguments) for the
+ * current process and store its result in tf. */
+void syscall_handle(struct trapframe *tf);
+
+/* Kill the current process for a trap the kernel refuses: one console line
+ * (pid, program, reason, pc, address), exit status -1. Does not return. */
+noreturn void trap_user_kill(const char *reason, uintptr_t pc, uintptr_t addr);
+
+/* Last stop before returning to user mode: exits if the process was
+ * killed, gives up the CPU if its time slice is over. Interrupts off. */
+void trap_user_return(void);
+
+#endif

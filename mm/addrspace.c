@@ -1,0 +1,176 @@
+/* Address spaces and memregions (see addrspace.h). */
+#include "mm/addrspace.h"
+
+#include "kernel/kprintf.h"
+#include "kernel/string.h"
+#include "mm/kmalloc.h"
+#include "mm/perm.h"
+#include "mm/pmem.h"
+#include "mm/vpmap.h"
+#include "user/include/lib/errcode.h"
+
+struct addrspace *as_create(void)
+{
+	struct addrspace *as = kmalloc(sizeof(*as));
+
+	if (!as)
+		return NULL;
+	as->root = vpmap_create();
+	if (!as->root) {
+		kfree(as);
+		return NULL;
+	}
+	return as;
+}
+
+void as_destroy(struct addrspace *as)
+{
+	struct memregion *r = as->regions;
+
+	while (r) {
+		struct memregion *next = r->next;
+		kfree(r);
+		r = next;
+	}
+	vpmap_destroy(as->root);
+	kfree(as);
+}
+
+/* The number of pages a region spans. */
+static size_t region_pages(const struct memregion *r)
+{
+	return (ROUND_UP(r->end, PAGE_SIZE) - r->start) / PAGE_SIZE;
+}
+
+struct memregion *as_map_memregion(struct addrspace *as, vaddr_t start,
+				   vaddr_t end, unsigned perm, bool shared)
+{
+	struct memregion *prev = NULL, *next = as->regions, *r;
+	vaddr_t end_page = ROUND_UP(end, PAGE_SIZE);
+
+	if ((start & (PAGE_SIZE - 1)) || end < start || end_page < end ||
+	    end_page > USER_TOP)
+		return NULL;
+	while (next && next->start < start) {
+		prev = next;
+		next = next->next;
+	}
+	/* Regions own whole pages: neither neighbour may reach into ours. */
+	if ((next && next->start < end_page) ||
+	    (prev && ROUND_UP(prev->end, PAGE_SIZE) > start))
+		return NULL;
+	r = kmalloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	r->start = start;
+	r->end = end;
+	r->perm = perm;
+	r->shared = shared;
+	r->next = next;
+	if (prev)
+		prev->next = r;
+	else
+		as->regions = r;
+	return r;
+}
+
+struct memregion *as_find_memregion(struct addrspace *as, vaddr_t addr,
+				    size_t size)
+{
+	vaddr_t last = addr + (size ? size : 1) - 1; /* last byte asked for */
+
+	if (last < addr)
+		return NULL;
+	for (struct memregion *r = as->regions; r && r->start <= addr;
+	     r = r->next)
+		if (last < ROUND_UP(r->end, PAGE_SIZE))
+			return r;
+	return NULL;
+}
+
+void *as_map_new_page(struct addrspace *as, struct memregion *r, vaddr_t va,
+		      bool zero)
+{
+	paddr_t pa = pmem_alloc(zero ? PMEM_ZERO : 0);
+
+	if (!pa)
+		return NULL;
+	if (vpmap_map(as->root, va, pa, r->perm | PERM_U) < 0) {
+		pmem_unref(pa);
+		return NULL;
+	}
+	return P2V(pa);
+}
+
+int as_copy_as(struct addrspace *src, struct addrspace *dst)
+{
+	for (struct memregion *r = src->regions; r; r = r->next) {
+		struct memregion *copy = as_map_memregion(dst, r->start, r->end,
+							  r->perm, r->shared);
+		if (!copy)
+			return ERR_NOMEM;
+		if (r == src->heap)
+			dst->heap = copy;
+		for (size_t i = 0; i < region_pages(r); i++) {
+			vaddr_t va = r->start + i * PAGE_SIZE;
+			paddr_t pa;
+			void *page;
+
+			if (!vpmap_lookup(src->root, va, &pa, NULL))
+				continue;
+			page = as_map_new_page(dst, copy, va, false);
+			if (!page)
+				return ERR_NOMEM;
+			memcpy(page, P2V(pa), PAGE_SIZE);
+		}
+	}
+	return 0;
+}
+
+intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
+			  intptr_t delta)
+{
+	vaddr_t old_end = r->end, new_end = old_end + delta;
+	vaddr_t limit = r->next ? r->next->start : USER_TOP;
+
+	if ((delta > 0 && (new_end < old_end || ROUND_UP(new_end, PAGE_SIZE) >
+							 limit)) ||
+	    (delta < 0 && (new_end > old_end || new_end < r->start)))
+		return ERR_NOMEM;
+	if (delta < 0) {
+		vaddr_t first = ROUND_UP(new_end, PAGE_SIZE);
+		vpmap_unmap(as->root, first,
+			    (ROUND_UP(old_end, PAGE_SIZE) - first) / PAGE_SIZE,
+			    VPMAP_UNREF);
+	}
+	r->end = new_end;
+	return (intptr_t)old_end;
+}
+
+/* "r-x" style permission letters. */
+static const char *perm_letters(unsigned perm, char buf[4])
+{
+	buf[0] = perm & PERM_R ? 'r' : '-';
+	buf[1] = perm & PERM_W ? 'w' : '-';
+	buf[2] = perm & PERM_X ? 'x' : '-';
+	buf[3] = '\0';
+	return buf;
+}
+
+void as_print(struct addrspace *as)
+{
+	char letters[4];
+
+	for (struct memregion *r = as->regions; r; r = r->next) {
+		size_t present = 0;
+		for (size_t i = 0; i < region_pages(r); i++)
+			present += vpmap_lookup(as->root,
+						r->start + i * PAGE_SIZE, NULL,
+						NULL);
+		kprintf("  [%p, %p) %s %5lu pages, %lu present%s\n",
+			(void *)r->start, (void *)r->end,
+			perm_letters(r->perm, letters),
+			(unsigned long)region_pages(r), (unsigned long)present,
+			r == as->heap ? " (heap)" : "");
+	}
+}

@@ -1,0 +1,69 @@
+/*
+ * Address spaces and memregions: what a process may touch, as opposed to
+ * what is mapped right now (the page table, vpmap). A memregion is a range
+ * of pages with one set of permissions; a page inside a region may be
+ * absent until first touched (the fault policy fills it).
+ *
+ *   0x400000                                              USTACK_UPPERBOUND
+ *   | text R+X | data R+W | heap R+W -> ...     ... | stack R+W (10 pages) |
+ *                         ^start     ^end (break)
+ */
+#ifndef MM_ADDRSPACE_H
+#define MM_ADDRSPACE_H
+
+#include "kernel/types.h"
+
+#define USTACK_PAGES 10
+
+struct memregion {
+	vaddr_t start;  /* page-aligned */
+	vaddr_t end;    /* exclusive; the heap's end is the byte-exact break */
+	unsigned perm;  /* PERM_R / PERM_W / PERM_X (PERM_U is implied) */
+	bool shared;    /* shared between address spaces (not copied) */
+	struct memregion *next; /* regions in increasing address order */
+};
+
+struct addrspace {
+	paddr_t root;              /* the page table */
+	struct memregion *regions; /* ordered, never overlapping (by page) */
+	struct memregion *heap;    /* the region sbrk moves, or NULL */
+};
+
+/* A new, empty address space (kernel half shared), or NULL. */
+struct addrspace *as_create(void);
+/* Free every page, table and region of as, and as itself. as must not be
+ * loaded on any CPU. */
+void as_destroy(struct addrspace *as);
+
+/* Add the region [start, end) with perm (start page-aligned); no page is
+ * mapped yet. Returns the region, or NULL when it would overlap another
+ * region, leaves user space, or memory runs out. */
+struct memregion *as_map_memregion(struct addrspace *as, vaddr_t start,
+				   vaddr_t end, unsigned perm, bool shared);
+
+/* The region containing [addr, addr + size) — the end rounded up to a page
+ * and compared with the region's end rounded up — or NULL. */
+struct memregion *as_find_memregion(struct addrspace *as, vaddr_t addr,
+				    size_t size);
+
+/* Make dst a deep copy of src: the same regions, every present page copied
+ * into a frame of dst's own. Returns 0 or ERR_NOMEM (dst may then hold a
+ * partial copy; as_destroy cleans it up). */
+int as_copy_as(struct addrspace *src, struct addrspace *dst);
+
+/* Move region r's end by delta bytes (sbrk). Growing allocates nothing;
+ * shrinking unmaps and frees the whole pages past the new end. Returns the
+ * old end, or ERR_NOMEM (as a negative value) when the new end would
+ * overlap the next region, leave user space or go below the start. */
+intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
+			  intptr_t delta);
+
+/* Map a fresh frame at page va of as with region r's permissions; zeroed
+ * when zero is true. Returns its kernel address, or NULL when out of memory. */
+void *as_map_new_page(struct addrspace *as, struct memregion *r, vaddr_t va,
+		      bool zero);
+
+/* Print the regions of as (meminfo). */
+void as_print(struct addrspace *as);
+
+#endif

@@ -1,0 +1,86 @@
+/* Kernel stacks with guard pages (see kstack.h). */
+#include "mm/kstack.h"
+
+#include "kernel/arch.h"
+#include "kernel/kprintf.h"
+#include "kernel/spinlock.h"
+#include "mm/kmap.h"
+#include "mm/pmem.h"
+#include "mm/vpmap.h"
+
+#define SLOT_SIZE (KSTACK_SIZE + PAGE_SIZE) /* guard + stack */
+#define NSLOTS (KSTACK_AREA_SIZE / SLOT_SIZE)
+#define STACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
+
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+static uint64_t slot_used[(NSLOTS + 63) / 64];
+
+static vaddr_t slot_bottom(size_t slot)
+{
+	return KSTACK_AREA + slot * SLOT_SIZE + PAGE_SIZE;
+}
+
+void kstack_init(void)
+{
+	if (vpmap_prepare(kmap_root(), KSTACK_AREA) < 0)
+		panic("kstack_init: out of memory");
+}
+
+/* Claim a free slot number, or return NSLOTS. */
+static size_t slot_claim(void)
+{
+	size_t slot = NSLOTS;
+
+	spin_lock(&kstack_lock);
+	for (size_t w = 0; w < ARRAY_SIZE(slot_used) && slot == NSLOTS; w++) {
+		for (int bit = 0; bit < 64 && slot_used[w] != ~0ull; bit++) {
+			if ((slot_used[w] >> bit) & 1 || w * 64 + bit >= NSLOTS)
+				continue;
+			slot_used[w] |= 1ull << bit;
+			slot = w * 64 + bit;
+			break;
+		}
+	}
+	spin_unlock(&kstack_lock);
+	return slot;
+}
+
+static void slot_release(size_t slot)
+{
+	spin_lock(&kstack_lock);
+	slot_used[slot / 64] &= ~(1ull << (slot % 64));
+	spin_unlock(&kstack_lock);
+}
+
+void *kstack_alloc(void)
+{
+	size_t slot = slot_claim();
+	vaddr_t bottom;
+
+	if (slot == NSLOTS)
+		return NULL;
+	bottom = slot_bottom(slot);
+	for (size_t i = 0; i < STACK_PAGES; i++) {
+		paddr_t pa = pmem_alloc(0);
+		if (!pa || vpmap_map(kmap_root(), bottom + i * PAGE_SIZE, pa,
+				     PERM_RW) < 0) {
+			if (pa)
+				pmem_unref(pa);
+			vpmap_unmap(kmap_root(), bottom, i, VPMAP_UNREF);
+			slot_release(slot);
+			return NULL;
+		}
+	}
+	return (void *)(bottom + KSTACK_SIZE);
+}
+
+void kstack_free(void *top)
+{
+	vaddr_t bottom = (vaddr_t)top - KSTACK_SIZE;
+	size_t slot = (bottom - KSTACK_AREA) / SLOT_SIZE;
+
+	if (bottom != slot_bottom(slot) || slot >= NSLOTS)
+		panic("kstack_free: %p is not a kernel stack", top);
+	vpmap_unmap(kmap_root(), bottom, STACK_PAGES, VPMAP_UNREF);
+	slot_release(slot);
+}

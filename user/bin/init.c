@@ -1,0 +1,236 @@
+/* init, the first process. Its argv holds the words of the kernel command
+ * line (argv[0] is "init"). With the word "runtests" it is the test runner
+ * ("start=K" skips the first K tests); otherwise it keeps a shell running,
+ * starting a new one whenever it dies. The kernel powers the machine off
+ * with init's exit status. */
+#include <lib/stdio.h>
+#include <lib/string.h>
+#include <lib/usyscall.h>
+
+#define TESTS_FILE "TESTS"
+#define TESTS_MAX (32 * 1024)
+#define STACK_PREFAULT (16 * 1024)
+
+/* What the runner saw in one test's output. */
+struct outcome {
+	bool passed;	 /* "passed" somewhere */
+	bool error;	 /* "ERROR" somewhere */
+	bool line_start; /* the last byte ended a line */
+};
+
+static char test_list[TESTS_MAX];
+
+/* Start sh and wait until it exits, reaping the orphans handed to init on
+ * the way; forever. Exits 1 if sh cannot be started. */
+static __attribute__((noreturn)) void keep_shell(void)
+{
+	for (;;) {
+		int pid = spawn("sh");
+
+		if (pid < 0) {
+			printf("init: cannot run sh: %s\n", strerror(pid));
+			exit(1);
+		}
+		while (wait(-1, NULL) != pid)
+			;
+	}
+}
+
+/* Read the whole TESTS file into test_list, NUL-terminated.
+ * Return: ERR_OK, or the error that stopped it (ERR_NOMEM: too long). */
+static int read_test_list(void)
+{
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd = open(TESTS_FILE, FS_RDONLY, EMPTY_MODE);
+
+	if (fd < 0)
+		return fd;
+	while (len + 1 < sizeof(test_list) &&
+	       (n = read(fd, test_list + len, sizeof(test_list) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	test_list[len] = '\0';
+	if (n < 0)
+		return (int)n;
+	return len + 1 < sizeof(test_list) ? ERR_OK : ERR_NOMEM;
+}
+
+/* Touch the stack the runner will use, so that pages the kernel gives init's
+ * own stack on demand during a test are not counted as that test's leak. */
+static __attribute__((noinline)) void prefault_stack(void)
+{
+	volatile char pad[STACK_PREFAULT];
+
+	for (size_t i = 0; i < sizeof(pad); i += 256)
+		pad[i] = 0;
+}
+
+/* Fork a child that runs the test name with fds 1 and 2 the write end of a
+ * new pipe. Return: the child's pid with *out the pipe's read end, or an
+ * error code. */
+static int start_test(const char *name, int *out)
+{
+	int fds[2], pid, err;
+
+	if ((err = pipe(fds)) < 0)
+		return err;
+	pid = fork();
+	if (pid == 0) {
+		close(1);
+		dup(fds[1]);
+		close(2);
+		dup(fds[1]);
+		close(fds[0]);
+		close(fds[1]);
+		err = exec(name);
+		printf("ERROR: init: cannot exec %s: %s\n", name,
+		       strerror(err));
+		exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return pid;
+	}
+	*out = fds[0];
+	return pid;
+}
+
+/* Advance the search for word in a stream by its next character c; *at is
+ * how much of word matched so far. This simple restart is exact because
+ * word's first letter occurs in it only once ("passed", "ERROR").
+ * Return: whether word has just been matched. */
+static bool match_step(const char *word, size_t *at, char c)
+{
+	*at = c == word[*at] ? *at + 1 : c == word[0];
+	if (word[*at] != '\0')
+		return false;
+	*at = 0;
+	return true;
+}
+
+/* Copy fd to the console until every writer has closed it, noting in o
+ * whether "passed" and "ERROR" went by. */
+static void scan_output(int fd, struct outcome *o)
+{
+	size_t passed_at = 0, error_at = 0;
+	char buf[256];
+	ssize_t n;
+
+	*o = (struct outcome){.line_start = true};
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		write(1, buf, n);
+		for (ssize_t i = 0; i < n; i++) {
+			o->passed |= match_step("passed", &passed_at, buf[i]);
+			o->error |= match_step("ERROR", &error_at, buf[i]);
+		}
+		o->line_start = buf[n - 1] == '\n';
+	}
+}
+
+/* Print "PASS name" or "FAIL name: reason". Return: whether it passed. */
+static bool judge(const char *name, int status, const struct outcome *o,
+		  long leaked)
+{
+	if (!o->line_start)
+		printf("\n");
+	if (status != 0)
+		printf("FAIL %s: exit status %d\n", name, status);
+	else if (!o->passed)
+		printf("FAIL %s: no 'passed'\n", name);
+	else if (o->error)
+		printf("FAIL %s: printed ERROR\n", name);
+	else if (leaked != 0)
+		printf("FAIL %s: leaked %ld pages\n", name, leaked);
+	else
+		printf("PASS %s\n", name);
+	return status == 0 && o->passed && !o->error && leaked == 0;
+}
+
+/* Return: the free physical pages now. */
+static long free_pages(void)
+{
+	struct sys_info si;
+
+	info(&si);
+	return (long)si.free_pages;
+}
+
+/* Run the test name, wait for it and every orphan it left, and judge it by
+ * its status, its output and the free pages before and after.
+ * Return: whether it passed. */
+static bool run_test(const char *name)
+{
+	long before = free_pages();
+	struct outcome o;
+	int fd, pid, status;
+
+	printf("RUN %s\n", name);
+	pid = start_test(name, &fd);
+	if (pid < 0) {
+		printf("FAIL %s: cannot start: %s\n", name, strerror(pid));
+		return false;
+	}
+	scan_output(fd, &o);
+	close(fd);
+	if (wait(pid, &status) != pid)
+		status = -1;
+	while (wait(-1, NULL) >= 0)
+		;
+	return judge(name, status, &o, before - free_pages());
+}
+
+/* End the line at s at its newline. Return: the start of the next line. */
+static char *next_line(char *s)
+{
+	char *newline = strchr(s, '\n');
+
+	if (newline == NULL)
+		return s + strlen(s);
+	*newline = '\0';
+	return newline + 1;
+}
+
+/* Run the tests named in TESTS, one a line, from the one at index start on
+ * (the host restarts a crashed run after the test that crashed it), and
+ * print the totals. Return: the number that failed. */
+static int run_tests(long start)
+{
+	int passed = 0, failed = 0, err;
+	char *name, *next;
+	long index = 0;
+
+	if ((err = read_test_list()) != ERR_OK) {
+		printf("init: cannot read %s: %s\n", TESTS_FILE, strerror(err));
+		return 1;
+	}
+	prefault_stack();
+	for (name = test_list; *name != '\0'; name = next) {
+		next = next_line(name);
+		if (*name == '\0' || index++ < start)
+			continue;
+		if (run_test(name))
+			passed++;
+		else
+			failed++;
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	bool runtests = false;
+	long start = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "runtests") == 0)
+			runtests = true;
+		else if (strncmp(argv[i], "start=", 6) == 0)
+			start = strtol(argv[i] + 6, NULL, 10);
+	}
+	if (runtests)
+		exit(run_tests(start) != 0);
+	keep_shell();
+}

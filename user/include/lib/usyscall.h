@@ -1,0 +1,115 @@
+/* The system calls, as the course's programs know them. Every call returns
+ * the codes listed with it; the kernel returns exactly those. A pointer that
+ * is NULL, in the kernel half, unmapped, or read-only where the kernel must
+ * write, always gives ERR_FAULT; the caller lives on. The structures and
+ * flags passed are in lib/abi.h, shared with the kernel. Stubs: user/arch/. */
+#ifndef LIB_USYSCALL_H
+#define LIB_USYSCALL_H
+
+#include <lib/abi.h>
+#include <lib/arch.h>
+#include <lib/errcode.h>
+#include <lib/stddef.h>
+
+/*
+ * Create a child process, a copy of the caller with the same open files.
+ * Return: the child's pid in the parent (above the parent's: pids only
+ * increase), 0 in the child; ERR_NOMEM - out of memory.
+ */
+int fork(void);
+/*
+ * Start the program named by the first word of args ("prog arg1 arg2 ...",
+ * words separated by spaces) in a new child process, with those words as its
+ * argv. The child inherits the caller's open files.
+ * Return: the child's pid; ERR_FAULT - args is a bad pointer;
+ * ERR_NOTEXIST - no such program; ERR_INVAL - args holds no word, or the file
+ * is not a valid static ELF for this machine; ERR_NOMEM - out of memory.
+ * Nothing is leaked on failure.
+ */
+int spawn(const char *args);
+/*
+ * Replace the caller's program with the one args names, as spawn does; open
+ * files stay open. Returns only on failure, with the caller's image intact.
+ * Return: ERR_FAULT, ERR_NOTEXIST, ERR_INVAL, ERR_NOMEM as for spawn.
+ */
+int exec(const char *args);
+/*
+ * Wait for the child pid (-1: any child) to exit and reap it; store its exit
+ * status (the whole int; -1 if it was killed) in *status unless status is
+ * NULL. Return: the child's pid; ERR_CHILD - no such child of the caller (or
+ * no child at all for -1); ERR_FAULT - status is a bad pointer (the child is
+ * left unreaped).
+ */
+int wait(int pid, int *status);
+/*
+ * End the calling process with the given status: its files are closed, its
+ * memory freed, its children handed to init, and its parent's wait returns.
+ */
+void exit(int status) __attribute__((noreturn));
+/* Return: the caller's pid. */
+int getpid(void);
+/*
+ * Sleep for at least ms milliseconds (to the next timer tick or more);
+ * other processes run meanwhile. Return: ERR_OK.
+ */
+int sleep(unsigned int ms);
+/*
+ * Open the initrd file or directory at path ("name", "/name", "." or "/").
+ * mode is ignored. The new fd is the lowest free one.
+ * Return: the fd; ERR_FAULT - path is a bad pointer; ERR_NOTEXIST - no such
+ * file; ERR_INVAL - flags is not FS_RDONLY; ERR_NOMEM - out of memory.
+ */
+int open(const char *path, int flags, fmode_t mode);
+/* Close fd. Return: ERR_OK; ERR_INVAL - fd is not open. */
+int close(int fd);
+/*
+ * Read up to count bytes from fd into buf. The console returns one line at
+ * most; a pipe blocks while empty and has writers.
+ * Return: bytes read, 0 at end of file or of a pipe whose writers are all
+ * closed; ERR_FAULT - buf is bad; ERR_INVAL - fd is not open for reading, or
+ * count is negative as an ssize_t.
+ */
+ssize_t read(int fd, void *buf, size_t count);
+/*
+ * Write count bytes from buf to fd; a pipe blocks while full.
+ * Return: bytes written; ERR_FAULT - buf is bad; ERR_INVAL - fd is not open
+ * for writing, or count is negative as an ssize_t; ERR_END - fd is a pipe
+ * whose read end is closed everywhere.
+ */
+ssize_t write(int fd, const void *buf, size_t count);
+/*
+ * Fill *dirent with the next entry of the directory fd.
+ * Return: ERR_OK; ERR_END - no more entries; ERR_FAULT - dirent is bad;
+ * ERR_INVAL - fd is not open; ERR_FTYPE - fd is not a directory.
+ */
+int readdir(int fd, struct dirent *dirent);
+/*
+ * Fill *stat with the type, inode number and size of the file fd.
+ * Return: ERR_OK; ERR_FAULT - stat is bad; ERR_INVAL - fd is not open or is
+ * not an initrd file or directory (the console, a pipe).
+ */
+int fstat(int fd, struct stat *stat);
+/*
+ * Move the end of the heap by increment bytes (negative shrinks it, but not
+ * below its start). Return: the previous end; (void *)ERR_NOMEM - no room.
+ */
+void *sbrk(ssize_t increment);
+/* Print the caller's memregions on the console. */
+void meminfo(void);
+/*
+ * Make a new fd, the lowest free one, for the open file of fd; both share
+ * one file (and its position, or pipe end).
+ * Return: the new fd; ERR_INVAL - fd is not open; ERR_NOMEM - out of memory.
+ */
+int dup(int fd);
+/*
+ * Make a pipe: fds[0] its read end, fds[1] its write end, the two lowest
+ * free fds. Return: ERR_OK; ERR_FAULT - fds is bad; ERR_NOMEM - out of memory.
+ */
+int pipe(int *fds);
+/* Fill *info with the system's counters. Return: ERR_OK; ERR_FAULT. */
+int info(struct sys_info *info);
+/* Power the machine off (QEMU exits with status 0). */
+void halt(void);
+
+#endif
