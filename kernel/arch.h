@@ -9,8 +9,8 @@
  * arch_cpu_set(&cpus[0]) before any output (kprintf takes a lock, and locks
  * use the per-CPU record), fills a struct boot_info and calls kmain.
  */
-#ifndef KERNEL_ARCH_H
-#define KERNEL_ARCH_H
+#ifndef KERNEL_MACHINE_IFACE_H
+#define KERNEL_MACHINE_IFACE_H
 
 #include <arch/mmu.h>
 
@@ -81,7 +81,9 @@ struct cpu *arch_cpu(void);
 void arch_intr_enable(void);
 void arch_intr_disable(void);
 bool arch_intr_enabled(void);
-/* Wait for the next interrupt (hlt / wfi). */
+/* Wait for the next interrupt and take it; returns with interrupts on.
+ * Called with interrupts off, it cannot miss one that arrives in between
+ * (sti; hlt on x86_64, wfi then sstatus.SIE on RISC-V). */
 void arch_wait_for_interrupt(void);
 
 /* Start the periodic timer at hz ticks per second; each tick calls
@@ -128,7 +130,8 @@ struct trapframe *arch_trapframe(void *kstack_top);
  * never return. */
 struct context *arch_context_init(void *kstack_top, void (*fn)(void));
 /* Save the running kernel thread's registers, store its context in *from
- * and resume to. Returns when someone switches back to *from. */
+ * and resume to. Returns when someone switches back to *from. Called with
+ * interrupts off: a context does not record the interrupt state. */
 void arch_context_switch(struct context **from, struct context *to);
 
 /* Enter user mode with the registers in tf (the trap frame at the top of

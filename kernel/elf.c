@@ -38,7 +38,7 @@ static bool header_ok(const struct elf64_ehdr *eh, size_t size)
 	if (memcmp(eh->e_ident, "\177ELF", 4) != 0)
 		return false;
 	if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB ||
-	    eh->e_type != ET_EXEC || eh->e_machine != ARCH_ELF_MACHINE)
+	    eh->e_type != ET_EXEC || eh->e_machine != ELF_MACHINE)
 		return false;
 	if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
 	    eh->e_phnum > ELF_MAX_PHDRS)

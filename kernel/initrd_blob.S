@@ -6,3 +6,4 @@
 initrd_start:
 	.incbin INITRD_FILE
 initrd_end:
+	.section .note.GNU-stack,"",@progbits

@@ -22,7 +22,7 @@ static void banner(const struct boot_info *bi)
 
 	for (int i = 0; i < bi->nram; i++)
 		ram += bi->ram[i].size;
-	kprintf("osvm: one VM design, running on %s\n", ARCH_NAME);
+	kprintf("osvm: one VM design, running on %s\n", MACHINE_NAME);
 	kprintf("memory: %lu KiB usable in %d range(s)\n",
 		(unsigned long)(ram >> 10), bi->nram);
 	for (int i = 0; i < bi->nram; i++)

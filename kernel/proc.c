@@ -115,7 +115,12 @@ static noreturn void scheduler(void)
 	for (;;) {
 		struct proc *p;
 
-		arch_intr_enable(); /* let pending interrupts in between runs */
+		/* Halt while nothing is runnable. Interrupts are off from the
+		 * check to the halt, so a wakeup cannot slip in between; the
+		 * peek without the lock is only a hint. */
+		arch_intr_disable();
+		if (!__atomic_load_n(&runq_head, __ATOMIC_RELAXED))
+			arch_wait_for_interrupt();
 		spin_lock(&proc_lock);
 		p = runq_pop();
 		if (p) {
@@ -128,10 +133,6 @@ static noreturn void scheduler(void)
 			after_switch(p);
 		}
 		spin_unlock(&proc_lock);
-		if (!p) {
-			arch_intr_enable();
-			arch_wait_for_interrupt();
-		}
 	}
 }
 

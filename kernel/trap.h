@@ -8,7 +8,8 @@
  *   ... and then, always         -> trap_user_return()
  *
  * Traps from kernel mode: page faults go to mm_page_fault, the timer to
- * timer_tick, anything else panics.
+ * timer_tick, anything else panics. Every one of these is called with
+ * interrupts off, on both machines.
  */
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H

@@ -90,7 +90,8 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	@$(if $(Q),echo "  AR    $@")
 	$(Q)rm -f $@ && $(USER_AR) rcs $@ $^
 
-# user_link DIR: the rule that links each program from its object in DIR.
+# user_link PROGS,DIR,SUFFIX: link each of PROGS from DIR/<name>SUFFIX,
+# crt0 first and the library last.
 define user_link
 $(1): $(USER_BUILD)/%: $(2)/%$(3) $(USER_CRT0) $(USER_LIB) user/user.ld
 	@$$(if $$(Q),echo "  LD    $$@")
@@ -147,7 +148,7 @@ $(USER_INITRD): $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
 	$(Q)rm -rf $(USER_STAGE) && mkdir -p $(USER_STAGE)
 	$(Q)cp $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS $(USER_STAGE)/
 	$(Q)cd $(USER_STAGE) && ls | LC_ALL=C sort | \
-		cpio -o -H newc -R 0:0 --quiet >$(CURDIR)/$@
+		cpio -o -H newc -R 0:0 --quiet >$(abspath $@)
 
 -include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_OWN_OBJS:.o=.d) \
 	$(USER_EXTRA_OBJS:.o=.d)

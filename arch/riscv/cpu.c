@@ -38,9 +38,13 @@ bool arch_intr_enabled(void)
 	return csr_read(sstatus) & SSTATUS_SIE;
 }
 
+/* wfi wakes for an enabled pending interrupt even while sstatus.SIE is
+ * off, so nothing arriving before the wfi is missed; enabling SIE after it
+ * takes the interrupt. */
 void arch_wait_for_interrupt(void)
 {
-	asm volatile("wfi");
+	asm volatile("wfi" : : : "memory");
+	csr_set(sstatus, SSTATUS_SIE);
 }
 
 /* Naked, so that s0 is still the caller's frame pointer. */

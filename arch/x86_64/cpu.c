@@ -38,10 +38,12 @@ bool arch_intr_enabled(void)
 	return read_rflags() & RFLAGS_IF;
 }
 
-/* Halt until an interrupt arrives (returns after it has been handled). */
+/* sti enables interrupts only after the next instruction, so an interrupt
+ * arriving after the caller's checks wakes the hlt instead of being taken
+ * before it and missed. Returns after the interrupt has been handled. */
 void arch_wait_for_interrupt(void)
 {
-	__asm__ volatile("hlt" : : : "memory");
+	__asm__ volatile("sti; hlt" : : : "memory");
 }
 
 /* Our own frame's saved rbp is the caller's frame pointer (this file is

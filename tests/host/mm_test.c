@@ -54,7 +54,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	cpu_init_boot();
 	sim_ram_init();
-	printf("mm host tests, PTE format %s\n", ARCH_NAME);
+	printf("mm host tests, PTE format %s\n", MACHINE_NAME);
 
 	for (size_t s = 0; s < ARRAY_SIZE(suites); s++) {
 		for (const struct test *t = suites[s]; t->name; t++) {
@@ -73,6 +73,6 @@ int main(void)
 			}
 		}
 	}
-	printf("%s: %d passed, %d failed\n", ARCH_NAME, passed, failed);
+	printf("%s: %d passed, %d failed\n", MACHINE_NAME, passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,55 +1,61 @@
-/* Preemption: two children spin, writing their letter to a pipe after each
- * stretch, and the parent, once it has let them start, spins too and writes
- * 'P'. Only a timer that takes the CPU away from a spinner lets the letters
- * of the children interleave and lets 'P' in before they have finished. */
+/* Preemption: two children spin and write their letter to a pipe after
+ * every stretch; the parent lets them start, then spins too and writes 'P'.
+ * Only a timer that takes the CPU from a spinner makes the children's
+ * letters alternate and lets 'P' in early. The parent reads no more than
+ * LETTER_LIMIT letters, fewer than a pipe holds: a full pipe would block the
+ * spinners and switch between them without any timer. */
 #include <lib/stddef.h>
 #include <lib/test.h>
 
-#define ROUNDS 100
-#define SPIN 200000
+#define SPIN 100000
 #define PARENT_ROUNDS 10
 #define MIN_SWITCHES 3
+#define LETTER_LIMIT 500
 
-/* Spin for the given number of stretches; with a letter, write it after
- * each stretch. */
-static void spin(int rounds, int fd, char letter)
+static void spin_stretch(void)
 {
 	volatile unsigned long n = 0;
 
-	for (int r = 0; r < rounds; r++) {
-		for (int i = 0; i < SPIN; i++)
-			n++;
-		if (letter != 0 && write(fd, &letter, 1) != 1)
-			exit(1);
-	}
+	for (int i = 0; i < SPIN; i++)
+		n++;
 }
 
-/* Read the letters until both children are done. Return: how often the
- * children's letters alternate; *after_p counts theirs that came after 'P'. */
-static int read_letters(int fd, int *after_p)
+/* Child: spin, writing letter after each stretch, until the pipe has no
+ * reader left. */
+static void spinner(int fd, char letter)
 {
-	int switches = 0, count = 0;
-	bool seen_p = false;
-	char c, last = 0;
+	do
+		spin_stretch();
+	while (write(fd, &letter, 1) == 1);
+	exit(0);
+}
 
-	*after_p = 0;
-	while (read(fd, &c, 1) == 1) {
+/* Read letters until the children's have alternated MIN_SWITCHES times and
+ * 'P' went by, or LETTER_LIMIT letters. Return: the letters read. */
+static int read_letters(int fd, int *switches, bool *seen_p)
+{
+	char c, last = 0;
+	int count = 0;
+
+	*switches = 0;
+	*seen_p = false;
+	while (count < LETTER_LIMIT && (*switches < MIN_SWITCHES || !*seen_p)) {
+		assert(read(fd, &c, 1) == 1);
+		count++;
 		if (c == 'P') {
-			seen_p = true;
+			*seen_p = true;
 			continue;
 		}
-		switches += last != 0 && c != last;
+		*switches += last != 0 && c != last;
 		last = c;
-		*after_p += seen_p;
-		count++;
 	}
-	assert(seen_p && count == 2 * ROUNDS);
-	return switches;
+	return count;
 }
 
 int main(void)
 {
-	int fds[2], pid[2], status, switches, after_p;
+	int fds[2], pid[2], status, switches, count;
+	bool seen_p;
 
 	assert(pipe(fds) == ERR_OK);
 	for (int i = 0; i < 2; i++) {
@@ -57,23 +63,23 @@ int main(void)
 		assert(pid[i] >= 0);
 		if (pid[i] == 0) {
 			close(fds[0]);
-			spin(ROUNDS, fds[1], "AB"[i]);
-			exit(0);
+			spinner(fds[1], "AB"[i]);
 		}
 	}
 	sleep(10);
-	spin(PARENT_ROUNDS, -1, 0);
+	for (int r = 0; r < PARENT_ROUNDS; r++)
+		spin_stretch();
 	assert(write(fds[1], "P", 1) == 1);
 	close(fds[1]);
-	switches = read_letters(fds[0], &after_p);
+	count = read_letters(fds[0], &switches, &seen_p);
+	close(fds[0]);
 	for (int i = 0; i < 2; i++)
 		assert(wait(pid[i], &status) == pid[i] && status == 0);
-	close(fds[0]);
-	if (switches < MIN_SWITCHES || after_p == 0)
-		error("starved: %d switches between the spinners, %d of their "
-		      "letters after the parent's",
-		      switches, after_p);
-	pass("preempt: %d switches, %d letters after the parent's", switches,
-	     after_p);
+	if (count == LETTER_LIMIT)
+		error("starved: %d switches between the spinners, 'P' %s, in "
+		      "%d letters",
+		      switches, seen_p ? "seen" : "not seen", count);
+	pass("preempt: %d switches and the parent's 'P' in %d letters",
+	     switches, count);
 	return 0;
 }

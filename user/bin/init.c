@@ -25,14 +25,15 @@ static char test_list[TESTS_MAX];
 static __attribute__((noreturn)) void keep_shell(void)
 {
 	for (;;) {
-		int pid = spawn("sh");
+		int pid = spawn("sh"), reaped;
 
 		if (pid < 0) {
 			printf("init: cannot run sh: %s\n", strerror(pid));
 			exit(1);
 		}
-		while (wait(-1, NULL) != pid)
-			;
+		do
+			reaped = wait(-1, NULL);
+		while (reaped >= 0 && reaped != pid);
 	}
 }
 

@@ -22,9 +22,9 @@ int fork(void);
  * words separated by spaces) in a new child process, with those words as its
  * argv. The child inherits the caller's open files.
  * Return: the child's pid; ERR_FAULT - args is a bad pointer;
- * ERR_NOTEXIST - no such program; ERR_INVAL - args holds no word, or the file
- * is not a valid static ELF for this machine; ERR_NOMEM - out of memory.
- * Nothing is leaked on failure.
+ * ERR_NOTEXIST - no such program; ERR_INVAL - args holds no word, or more
+ * than fits in one page, or the file is not a valid static ELF for this
+ * machine; ERR_NOMEM - out of memory. Nothing is leaked on failure.
  */
 int spawn(const char *args);
 /*

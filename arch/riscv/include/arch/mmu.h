@@ -21,7 +21,7 @@
 #include "kernel/types.h"
 #include "mm/perm.h"
 
-#define ARCH_NAME "riscv64 (Sv39)"
+#define MACHINE_NAME "riscv64 (Sv39)"
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ul << PAGE_SHIFT)
@@ -41,7 +41,7 @@
 #define KSTACK_AREA 0xffffffe000000000ul /* root slot 384 */
 #define KSTACK_AREA_SIZE (1ul << 30)
 /* e_machine of the ELF programs this arch runs. */
-#define ARCH_ELF_MACHINE 243 /* EM_RISCV */
+#define ELF_MACHINE 243 /* EM_RISCV */
 
 typedef uint64_t pte_t;
 

@@ -20,7 +20,7 @@
 #include "kernel/types.h"
 #include "mm/perm.h"
 
-#define ARCH_NAME "x86_64"
+#define MACHINE_NAME "x86_64"
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ul << PAGE_SHIFT)
@@ -41,7 +41,7 @@
 #define KSTACK_AREA 0xffffff0000000000ul /* PML4 slot 510 */
 #define KSTACK_AREA_SIZE (1ul << 30)
 /* e_machine of the ELF programs this arch runs. */
-#define ARCH_ELF_MACHINE 62 /* EM_X86_64 */
+#define ELF_MACHINE 62 /* EM_X86_64 */
 
 typedef uint64_t pte_t;
 
