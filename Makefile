@@ -13,7 +13,7 @@ CPUS ?= 1
 QEMUEXTRA ?=
 CMDLINE ?=
 GDBPORT ?= 1234
-TIMEOUT ?= 60
+TIMEOUT ?= 120
 # make test runs every arch unless told otherwise (make test TEST_ARCHES=riscv).
 TEST_ARCHES ?= x86_64 riscv
 

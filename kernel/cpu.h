@@ -8,13 +8,13 @@
 #define NCPU 8
 
 struct cpu {
-	struct cpu *self; /* first: x86_64 reads it as %gs:0 */
-	int id;		  /* 0 for the boot CPU */
-	int intr_depth;	  /* nesting of intr_push */
-	bool intr_was_on; /* interrupts on before the outermost intr_push */
-	uint64_t ticks;	  /* timer interrupts taken on this CPU */
-	paddr_t root;	  /* page table loaded on this CPU (vpmap_activate) */
-	struct proc *proc;	   /* running process, or NULL */
+	struct cpu *self;  /* first: x86_64 reads it as %gs:0 */
+	int id;		   /* 0 for the boot CPU */
+	int intr_depth;	   /* nesting of intr_push */
+	bool intr_was_on;  /* interrupts on before the outermost intr_push */
+	uint64_t ticks;	   /* timer interrupts taken on this CPU */
+	paddr_t root;	   /* page table loaded on this CPU (vpmap_activate) */
+	struct proc *proc; /* running process, or NULL */
 	struct context *sched_ctx; /* this CPU's scheduler loop */
 	bool resched;		   /* the running process's slice is over */
 };

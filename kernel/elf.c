@@ -23,7 +23,7 @@ struct elf64_ehdr {
 	uint64_t e_entry, e_phoff, e_shoff;
 	uint32_t e_flags;
 	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum,
-		e_shstrndx;
+	    e_shstrndx;
 };
 
 struct elf64_phdr {
@@ -80,7 +80,7 @@ static int segment_load(struct addrspace *as, const struct elf64_phdr *ph,
 	vaddr_t start = ROUND_DOWN(ph->p_vaddr, PAGE_SIZE);
 	vaddr_t end = ROUND_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
 	struct memregion *r =
-		as_map_memregion(as, start, end, segment_perm(ph), false);
+	    as_map_memregion(as, start, end, segment_perm(ph), false);
 
 	if (!r)
 		return ERR_INVAL; /* overlaps another segment */

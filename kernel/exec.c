@@ -55,8 +55,8 @@ static int push_args(struct exec_image *img, char *page, vaddr_t page_va,
 		strings += strlen(argv[i]) + 1;
 	if (strings + (argc + 1) * sizeof(uint64_t) + 16 > PAGE_SIZE)
 		return ERR_INVAL;
-	argv_off = ROUND_DOWN(PAGE_SIZE - strings - (argc + 1) * sizeof(*uargv),
-			      16);
+	argv_off =
+	    ROUND_DOWN(PAGE_SIZE - strings - (argc + 1) * sizeof(*uargv), 16);
 	uargv = (uint64_t *)(page + argv_off);
 	for (int i = argc - 1; i >= 0; i--) {
 		size_t len = strlen(argv[i]) + 1;

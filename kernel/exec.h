@@ -9,10 +9,10 @@ struct addrspace;
 struct exec_image {
 	struct addrspace *as; /* new address space: segments, heap, stack */
 	uintptr_t entry;      /* where user code starts */
-	uintptr_t sp;         /* initial stack pointer (16-byte aligned) */
+	uintptr_t sp;	      /* initial stack pointer (16-byte aligned) */
 	int argc;
-	uintptr_t argv;       /* user address of argv[] on the stack */
-	char name[32];        /* program name (argv[0]) */
+	uintptr_t argv; /* user address of argv[] on the stack */
+	char name[32];	/* program name (argv[0]) */
 };
 
 /* Load the program named by the first word of args ("prog a b") from the

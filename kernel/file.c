@@ -6,8 +6,8 @@
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
-#include "user/include/lib/errcode.h"
 #include "user/include/lib/abi.h"
+#include "user/include/lib/errcode.h"
 
 struct file *file_alloc(const struct file_ops *ops)
 {
@@ -35,7 +35,8 @@ void file_close(struct file *f)
 	kfree(f);
 }
 
-/* ---- The console: line input with echo and backspace ---------------------- */
+/* ---- The console: line input with echo and backspace ----------------------
+ */
 
 #define LINE_MAX 256
 
@@ -44,12 +45,16 @@ static struct {
 	size_t len, pos; /* a finished line: bytes [pos, len) not yet read */
 } line;
 
-/* Read one key, sleeping a tick at a time while none is waiting. */
+/* Read one key, sleeping a tick at a time while none is waiting; a killed
+ * process gets an end of line. */
 static char console_key(void)
 {
 	int c;
-	while ((c = arch_console_getc()) < 0)
+	while ((c = arch_console_getc()) < 0) {
+		if (proc_killed())
+			return '\n';
 		proc_sleep_ms(10);
+	}
 	return c == '\r' ? '\n' : (char)c;
 }
 
@@ -105,8 +110,8 @@ static int64_t console_write_user(struct file *f, uintptr_t ubuf, size_t n)
 }
 
 static const struct file_ops console_ops = {
-	.read = console_read,
-	.write = console_write_user,
+    .read = console_read,
+    .write = console_write_user,
 };
 
 struct file *console_open(void)
@@ -114,7 +119,8 @@ struct file *console_open(void)
 	return file_alloc(&console_ops);
 }
 
-/* ---- The initrd: read-only files and one directory ------------------------ */
+/* ---- The initrd: read-only files and one directory ------------------------
+ */
 
 static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 {
@@ -130,7 +136,7 @@ static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 }
 
 static const struct file_ops initrd_ops = {
-	.read = initrd_read,
+    .read = initrd_read,
 };
 
 /* Is path the initrd's one directory? */

@@ -26,9 +26,9 @@ struct file_ops {
 struct file {
 	const struct file_ops *ops;
 	int refs;
-	struct pipe *pipe;        /* pipe ends */
+	struct pipe *pipe;	  /* pipe ends */
 	struct initrd_file ifile; /* initrd files */
-	size_t pos;               /* initrd files: offset; directories: entry */
+	size_t pos;		  /* initrd files: offset; directories: entry */
 	bool is_dir;
 };
 

@@ -9,7 +9,7 @@ struct initrd_file {
 	const char *name; /* NUL-terminated, inside the archive */
 	const void *data;
 	size_t size;
-	int index;        /* position in the archive, from 0 (an inode number) */
+	int index; /* position in the archive, from 0 (an inode number) */
 };
 
 /* Find a file by name (a leading "/" is ignored). Returns false when there

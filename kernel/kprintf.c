@@ -210,7 +210,7 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 
 void console_write(const char *buf, size_t n)
 {
-	struct sink s = { .put = put_console };
+	struct sink s = {.put = put_console};
 
 	spin_lock(&console_lock);
 	for (size_t i = 0; i < n; i++)

@@ -17,7 +17,7 @@ struct pipe {
 	struct spinlock lock;
 	char buf[PIPE_SIZE];
 	size_t nread, nwritten; /* bytes ever read / written */
-	int readers, writers;   /* open ends */
+	int readers, writers;	/* open ends */
 };
 
 /* Copy up to n bytes out of the ring into user memory (lock held);
@@ -28,8 +28,8 @@ static int64_t ring_take(struct pipe *p, uintptr_t ubuf, size_t n)
 
 	while (done < n && p->nread < p->nwritten) {
 		size_t at = p->nread % PIPE_SIZE;
-		size_t chunk = MIN(MIN(n - done, p->nwritten - p->nread),
-				   PIPE_SIZE - at);
+		size_t chunk =
+		    MIN(MIN(n - done, p->nwritten - p->nread), PIPE_SIZE - at);
 		if (copy_to_user(ubuf + done, p->buf + at, chunk) < 0)
 			return done ? (int64_t)done : ERR_FAULT;
 		p->nread += chunk;
@@ -46,7 +46,7 @@ static int64_t pipe_read(struct file *f, uintptr_t ubuf, size_t n)
 	if (n == 0)
 		return 0;
 	spin_lock(&p->lock);
-	while (p->nread == p->nwritten && p->writers > 0)
+	while (p->nread == p->nwritten && p->writers > 0 && !proc_killed())
 		proc_sleep(&p->nread, &p->lock);
 	got = ring_take(p, ubuf, n);
 	proc_wakeup(&p->nwritten);
@@ -63,7 +63,7 @@ static int64_t pipe_write(struct file *f, uintptr_t ubuf, size_t n)
 	while (done < n) {
 		size_t at = p->nwritten % PIPE_SIZE, chunk;
 
-		if (p->readers == 0) {
+		if (p->readers == 0 || proc_killed()) {
 			spin_unlock(&p->lock);
 			return done ? (int64_t)done : ERR_END;
 		}
@@ -116,13 +116,13 @@ static void pipe_release_write(struct file *f)
 }
 
 static const struct file_ops pipe_read_ops = {
-	.read = pipe_read,
-	.release = pipe_release_read,
+    .read = pipe_read,
+    .release = pipe_release_read,
 };
 
 static const struct file_ops pipe_write_ops = {
-	.write = pipe_write,
-	.release = pipe_release_write,
+    .write = pipe_write,
+    .release = pipe_release_write,
 };
 
 int pipe_open(struct file **rd, struct file **wr)

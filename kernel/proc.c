@@ -33,7 +33,7 @@
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 size_t num_kill;
 
-static struct proc *live_list;           /* every non-zombie process */
+static struct proc *live_list; /* every non-zombie process */
 static struct proc *runq_head, *runq_tail;
 static struct proc *init_proc;
 static int next_pid = 1;
@@ -182,9 +182,35 @@ void proc_sleep_ms(unsigned ms)
 	uint64_t until = timer_ticks() + (ms * TIMER_HZ + 999) / 1000;
 
 	spin_lock(&proc_lock);
-	while (timer_ticks() < until)
+	while (timer_ticks() < until && !mycpu()->proc->killed)
 		proc_sleep(&timer_ticks_chan, &proc_lock);
 	spin_unlock(&proc_lock);
+}
+
+bool proc_killed(void)
+{
+	return proc_current()->killed;
+}
+
+int proc_kill(int pid)
+{
+	struct proc *self = proc_current();
+	int found = 0;
+
+	spin_lock(&proc_lock);
+	for (struct proc *p = live_list; p; p = p->live_next) {
+		if (pid == -1 ? p == init_proc || p == self : p->pid != pid)
+			continue;
+		if (pid == -1)
+			kprintf("kill: pid %d (%s): killed by pid %d (%s)\n",
+				p->pid, p->name, self->pid, self->name);
+		p->killed = true;
+		found++;
+		if (p->state == PROC_SLEEPING)
+			runq_push(p);
+	}
+	spin_unlock(&proc_lock);
+	return found ? ERR_OK : ERR_NOTEXIST;
 }
 
 void trap_user_return(void)
@@ -199,7 +225,8 @@ void trap_user_return(void)
 	}
 }
 
-/* ---- Creating and ending processes ---------------------------------------- */
+/* ---- Creating and ending processes ----------------------------------------
+ */
 
 /* The first code a new process runs, in the kernel: leave the scheduler's
  * lock and enter user mode with the trap frame prepared for it. */
@@ -446,6 +473,10 @@ int proc_wait(int pid, uintptr_t status_uaddr)
 		if (!have) {
 			spin_unlock(&proc_lock);
 			return ERR_CHILD;
+		}
+		if (p->killed) {
+			spin_unlock(&proc_lock);
+			return ERR_CHILD; /* never seen: the caller exits */
 		}
 		proc_sleep(p, &proc_lock);
 	}

@@ -30,18 +30,18 @@ struct proc {
 	enum proc_state state;
 	char name[PROC_NAME_MAX];
 	struct proc *parent;
-	struct proc *children; /* first child (live or zombie) */
-	struct proc *sibling;  /* next child of the same parent */
+	struct proc *children;	/* first child (live or zombie) */
+	struct proc *sibling;	/* next child of the same parent */
 	struct proc *live_next; /* every process that is not a zombie */
-	struct proc *run_next;  /* run queue link */
+	struct proc *run_next;	/* run queue link */
 	struct addrspace *as;
-	void *kstack;          /* top of the kernel stack */
-	struct trapframe *tf;  /* user registers, at the top of kstack */
-	struct context *ctx;   /* saved kernel registers while not running */
-	const void *chan;      /* what a SLEEPING process waits for */
+	void *kstack;	      /* top of the kernel stack */
+	struct trapframe *tf; /* user registers, at the top of kstack */
+	struct context *ctx;  /* saved kernel registers while not running */
+	const void *chan;     /* what a SLEEPING process waits for */
 	bool killed;
 	int exit_status;
-	struct file **files;   /* NFD slots */
+	struct file **files; /* NFD slots */
 };
 
 /* Guards every process's state, links and the run queue. */
@@ -64,8 +64,8 @@ void proc_yield(void);
 
 /* The system calls on processes. User pointers are user addresses. */
 int proc_fork(void);
-int proc_spawn(const char *args);   /* args: "prog arg1 ..." (kernel copy) */
-int proc_exec(const char *args);    /* returns only on error */
+int proc_spawn(const char *args); /* args: "prog arg1 ..." (kernel copy) */
+int proc_exec(const char *args);  /* returns only on error */
 int proc_wait(int pid, uintptr_t status_uaddr);
 noreturn void proc_exit(int status);
 /* Kill the current process with a one-line reason (refused fault or trap),
@@ -73,8 +73,17 @@ noreturn void proc_exit(int status);
 noreturn void proc_kill_current(const char *reason, uintptr_t pc,
 				uintptr_t addr, const char *access);
 
-/* Sleep for at least ms milliseconds. */
+/* Sleep for at least ms milliseconds (less if the process is killed). */
 void proc_sleep_ms(unsigned ms);
+
+/* Kill process pid, or with pid -1 every process but init and the caller:
+ * each exits with status -1 as soon as it next leaves the kernel (a
+ * sleeping one is woken for that). ERR_OK, or ERR_NOTEXIST when nothing
+ * matched. */
+int proc_kill(int pid);
+/* Has the current process been killed? Sleeping loops check it to stop
+ * waiting. */
+bool proc_killed(void);
 
 /* Counters for info(). */
 size_t proc_live_count(void);

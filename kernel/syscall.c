@@ -214,13 +214,13 @@ static int64_t sys_pipe(const uint64_t *a)
 static int64_t sys_info(const uint64_t *a)
 {
 	struct sys_info info = {
-		.num_pgfault = vm_counters.num_pgfault,
-		.num_zerofill = vm_counters.num_zerofill,
-		.num_cow_copy = vm_counters.num_cow_copy,
-		.num_cow_reuse = vm_counters.num_cow_reuse,
-		.num_kill = num_kill,
-		.total_pages = pmem_total(),
-		.live_procs = proc_live_count(),
+	    .num_pgfault = vm_counters.num_pgfault,
+	    .num_zerofill = vm_counters.num_zerofill,
+	    .num_cow_copy = vm_counters.num_cow_copy,
+	    .num_cow_reuse = vm_counters.num_cow_reuse,
+	    .num_kill = num_kill,
+	    .total_pages = pmem_total(),
+	    .live_procs = proc_live_count(),
 	};
 
 	/* Make the destination present first, so that asking takes no fault
@@ -231,6 +231,11 @@ static int64_t sys_info(const uint64_t *a)
 	return copy_to_user(a[0], &info, sizeof(info)) < 0 ? ERR_FAULT : ERR_OK;
 }
 
+static int64_t sys_kill(const uint64_t *a)
+{
+	return proc_kill((int)a[0]);
+}
+
 static int64_t sys_halt(const uint64_t *a)
 {
 	(void)a;
@@ -239,16 +244,16 @@ static int64_t sys_halt(const uint64_t *a)
 }
 
 static const syscall_fn syscalls[SYS_COUNT] = {
-	[SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,
-	[SYS_exec] = sys_exec,       [SYS_wait] = sys_wait,
-	[SYS_exit] = sys_exit,       [SYS_getpid] = sys_getpid,
-	[SYS_sleep] = sys_sleep,     [SYS_open] = sys_open,
-	[SYS_close] = sys_close,     [SYS_read] = sys_read,
-	[SYS_write] = sys_write,     [SYS_readdir] = sys_readdir,
-	[SYS_fstat] = sys_fstat,     [SYS_sbrk] = sys_sbrk,
-	[SYS_meminfo] = sys_meminfo, [SYS_dup] = sys_dup,
-	[SYS_pipe] = sys_pipe,       [SYS_info] = sys_info,
-	[SYS_halt] = sys_halt,
+    [SYS_fork] = sys_fork,	 [SYS_spawn] = sys_spawn,
+    [SYS_exec] = sys_exec,	 [SYS_wait] = sys_wait,
+    [SYS_exit] = sys_exit,	 [SYS_getpid] = sys_getpid,
+    [SYS_sleep] = sys_sleep,	 [SYS_open] = sys_open,
+    [SYS_close] = sys_close,	 [SYS_read] = sys_read,
+    [SYS_write] = sys_write,	 [SYS_readdir] = sys_readdir,
+    [SYS_fstat] = sys_fstat,	 [SYS_sbrk] = sys_sbrk,
+    [SYS_meminfo] = sys_meminfo, [SYS_dup] = sys_dup,
+    [SYS_pipe] = sys_pipe,	 [SYS_info] = sys_info,
+    [SYS_halt] = sys_halt,	 [SYS_kill] = sys_kill,
 };
 
 void syscall_handle(struct trapframe *tf)

@@ -105,8 +105,8 @@ void *as_map_new_page(struct addrspace *as, struct memregion *r, vaddr_t va,
 int as_copy_as(struct addrspace *src, struct addrspace *dst)
 {
 	for (struct memregion *r = src->regions; r; r = r->next) {
-		struct memregion *copy = as_map_memregion(dst, r->start, r->end,
-							  r->perm, r->shared);
+		struct memregion *copy =
+		    as_map_memregion(dst, r->start, r->end, r->perm, r->shared);
 		if (!copy)
 			return ERR_NOMEM;
 		if (r == src->heap)
@@ -133,8 +133,8 @@ intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
 	vaddr_t old_end = r->end, new_end = old_end + delta;
 	vaddr_t limit = r->next ? r->next->start : USER_TOP;
 
-	if ((delta > 0 && (new_end < old_end || ROUND_UP(new_end, PAGE_SIZE) >
-							 limit)) ||
+	if ((delta > 0 &&
+	     (new_end < old_end || ROUND_UP(new_end, PAGE_SIZE) > limit)) ||
 	    (delta < 0 && (new_end > old_end || new_end < r->start)))
 		return ERR_NOMEM;
 	if (delta < 0) {
@@ -164,9 +164,8 @@ void as_print(struct addrspace *as)
 	for (struct memregion *r = as->regions; r; r = r->next) {
 		size_t present = 0;
 		for (size_t i = 0; i < region_pages(r); i++)
-			present += vpmap_lookup(as->root,
-						r->start + i * PAGE_SIZE, NULL,
-						NULL);
+			present += vpmap_lookup(
+			    as->root, r->start + i * PAGE_SIZE, NULL, NULL);
 		kprintf("  [%p, %p) %s %5lu pages, %lu present%s\n",
 			(void *)r->start, (void *)r->end,
 			perm_letters(r->perm, letters),

@@ -16,17 +16,17 @@
 #define USTACK_PAGES 10
 
 struct memregion {
-	vaddr_t start;  /* page-aligned */
-	vaddr_t end;    /* exclusive; the heap's end is the byte-exact break */
-	unsigned perm;  /* PERM_R / PERM_W / PERM_X (PERM_U is implied) */
-	bool shared;    /* shared between address spaces (not copied) */
+	vaddr_t start; /* page-aligned */
+	vaddr_t end;   /* exclusive; the heap's end is the byte-exact break */
+	unsigned perm; /* PERM_R / PERM_W / PERM_X (PERM_U is implied) */
+	bool shared;   /* shared between address spaces (not copied) */
 	struct memregion *next; /* regions in increasing address order */
 };
 
 struct addrspace {
-	paddr_t root;              /* the page table */
+	paddr_t root;		   /* the page table */
 	struct memregion *regions; /* ordered, never overlapping (by page) */
-	struct memregion *heap;    /* the region sbrk moves, or NULL */
+	struct memregion *heap;	   /* the region sbrk moves, or NULL */
 };
 
 /* A new, empty address space (kernel half shared), or NULL. */

@@ -45,8 +45,7 @@ static const char *pte_reason(vaddr_t va, enum access a, bool user)
 }
 
 /* Why region r (NULL: none) forbids access a at va, or NULL if it allows it. */
-static const char *region_reason(struct memregion *r, vaddr_t va,
-				 enum access a)
+static const char *region_reason(struct memregion *r, vaddr_t va, enum access a)
 {
 	vaddr_t stack_bottom = USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE;
 
@@ -94,8 +93,8 @@ static const char *cow_resolve(struct addrspace *as, struct memregion *r,
 const char *mm_fault_resolve(struct addrspace *as, vaddr_t va, enum access a)
 {
 	vaddr_t page = ROUND_DOWN(va, PAGE_SIZE);
-	struct memregion *r = va < USER_TOP ? as_find_memregion(as, va, 1)
-					    : NULL;
+	struct memregion *r =
+	    va < USER_TOP ? as_find_memregion(as, va, 1) : NULL;
 	const char *why = region_reason(r, va, a);
 	paddr_t pa;
 	unsigned perm;

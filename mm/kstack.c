@@ -82,5 +82,9 @@ void kstack_free(void *top)
 	if (bottom != slot_bottom(slot) || slot >= NSLOTS)
 		panic("kstack_free: %p is not a kernel stack", top);
 	vpmap_unmap(kmap_root(), bottom, STACK_PAGES, VPMAP_UNREF);
+	/* Give back the tables of a high-water mark no longer needed (a
+	 * stack may straddle two last-level tables). */
+	vpmap_prune(kmap_root(), bottom);
+	vpmap_prune(kmap_root(), bottom + KSTACK_SIZE - PAGE_SIZE);
 	slot_release(slot);
 }

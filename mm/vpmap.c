@@ -172,6 +172,29 @@ size_t vpmap_unmap(paddr_t root, vaddr_t va, size_t npages, int how)
 	return n;
 }
 
+bool vpmap_prune(paddr_t root, vaddr_t va)
+{
+	pte_t *table = table_of(root), *parent = NULL, *last;
+
+	for (int level = PT_LEVELS - 1; level > 0; level--) {
+		parent = &table[pt_index(va, level)];
+		if (!pte_valid(*parent) || pte_is_leaf(*parent, level))
+			return false;
+		table = table_of(pte_addr(*parent));
+	}
+	last = table;
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		if (pte_valid(last[i]))
+			return false;
+	/* With at least three levels the parent is never the root, so the
+	 * top-level slots every root shares stay as they are. */
+	*parent = 0;
+	/* Paging-structure caches may hold the old pointer: drop them all. */
+	arch_tlb_flush_all();
+	pmem_unref(V2P(last));
+	return true;
+}
+
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *perm)
 {
 	pte_t *pte = walk_leaf(root, va);

@@ -43,6 +43,11 @@ int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm);
  * Returns the number of pages that were mapped. */
 size_t vpmap_unmap(paddr_t root, vaddr_t va, size_t npages, int how);
 
+/* Free the last-level table that covers va if no entry in it is valid,
+ * so a kernel area that shrinks gives its table pages back. Returns
+ * whether a table was freed. */
+bool vpmap_prune(paddr_t root, vaddr_t va);
+
 /* Is va mapped? If so, store the frame and the neutral permissions (either
  * pointer may be NULL). */
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *perm);

@@ -532,6 +532,33 @@ static void test_vpmap_table_pages(void)
 	CHECK_EQ(pmem_free_count(), free0);
 }
 
+/* vpmap_prune frees a last-level table only once it is empty, clears its
+ * parent's entry, flushes every translation, and never touches the root. */
+static void test_vpmap_prune(void)
+{
+	size_t free0 = pmem_free_count();
+	paddr_t root = vpmap_create(), pa[2];
+	unsigned flushes;
+
+	CHECK(root);
+	CALL(map_new(root, VA(0), PERM_R, &pa[0]));
+	CALL(map_new(root, VA(1), PERM_R, &pa[1]));
+	CHECK(!vpmap_prune(root, VA(0)));
+	CHECK_EQ(vpmap_unmap(root, VA(0), 1, VPMAP_UNREF), 1);
+	CHECK(!vpmap_prune(root, VA(0)));
+	CHECK_EQ(vpmap_table_pages(root), PT_LEVELS);
+	CHECK_EQ(vpmap_unmap(root, VA(1), 1, VPMAP_UNREF), 1);
+	flushes = arch_calls.flush_all;
+	CHECK(vpmap_prune(root, VA(1)));
+	CHECK_EQ(arch_calls.flush_all, flushes + 1);
+	CHECK_EQ(vpmap_table_pages(root), PT_LEVELS - 1);
+	CHECK(!vpmap_prune(root, VA(1)));
+	CHECK_EQ(vpmap_map(root, VA(1), pa[1] = pmem_alloc(0), PERM_R), 0);
+	CHECK_EQ(vpmap_table_pages(root), PT_LEVELS);
+	vpmap_destroy(root);
+	CHECK_EQ(pmem_free_count(), free0);
+}
+
 /* vpmap_destroy gives back every table and drops one reference per mapped
  * page: frames also counted elsewhere survive with one reference less. */
 static void test_vpmap_destroy(void)
@@ -733,6 +760,7 @@ const struct test vpmap_tests[] = {
     {"vpmap_prepare", test_vpmap_prepare, false},
     {"vpmap_out_of_memory", test_vpmap_out_of_memory, false},
     {"vpmap_table_pages", test_vpmap_table_pages, false},
+    {"vpmap_prune", test_vpmap_prune, false},
     {"vpmap_destroy", test_vpmap_destroy, false},
     {"vpmap_random_model", test_vpmap_random_model, false},
     {NULL, NULL, false},

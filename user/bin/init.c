@@ -1,6 +1,7 @@
 /* init, the first process. Its argv holds the words of the kernel command
  * line (argv[0] is "init"). With the word "runtests" it is the test runner
- * ("start=K" skips the first K tests); otherwise it keeps a shell running,
+ * ("start=K" skips the first K tests, "timeout=S" gives each test S seconds
+ * instead of 30); otherwise it keeps a shell running,
  * starting a new one whenever it dies. The kernel powers the machine off
  * with init's exit status. */
 #include <lib/stdio.h>
@@ -10,6 +11,7 @@
 #define TESTS_FILE "TESTS"
 #define TESTS_MAX (32 * 1024)
 #define STACK_PREFAULT (16 * 1024)
+#define TIMEOUT_DEFAULT_S 30
 
 /* What the runner saw in one test's output. */
 struct outcome {
@@ -19,6 +21,7 @@ struct outcome {
 };
 
 static char test_list[TESTS_MAX];
+static long timeout_s = TIMEOUT_DEFAULT_S;
 
 /* Start sh and wait until it exits, reaping the orphans handed to init on
  * the way; forever. Exits 1 if sh cannot be started. */
@@ -130,13 +133,62 @@ static void scan_output(int fd, struct outcome *o)
 	}
 }
 
+/* Fork the watchdog of one test: after timeout_s seconds it kills every
+ * process but init and itself (the test and all it started) and exits 0.
+ * Return: its pid, or an error code. */
+static int start_watchdog(void)
+{
+	int pid = fork();
+
+	if (pid == 0) {
+		sleep((unsigned)timeout_s * 1000);
+		kill(-1);
+		exit(0);
+	}
+	return pid;
+}
+
+/* Return: the processes alive now. */
+static long live_procs(void)
+{
+	struct sys_info si;
+
+	info(&si);
+	return (long)si.live_procs;
+}
+
+/* Reap every process the test left (its orphans now belong to init) until
+ * only init and the watchdog remain, then stop the watchdog.
+ * Return: whether the watchdog fired. */
+static bool reap_all(int watchdog)
+{
+	bool fired = false;
+	int status;
+
+	while (live_procs() > (watchdog > 0 ? 2 : 1))
+		if (wait(-1, &status) == watchdog) {
+			fired = status == 0;
+			watchdog = 0;
+		}
+	if (watchdog > 0) {
+		kill(watchdog); /* nothing if it has exited already */
+		if (wait(watchdog, &status) == watchdog)
+			fired = status == 0;
+	}
+	while (wait(-1, NULL) >= 0)
+		;
+	return fired;
+}
+
 /* Print "PASS name" or "FAIL name: reason". Return: whether it passed. */
 static bool judge(const char *name, int status, const struct outcome *o,
-		  long leaked)
+		  long leaked, bool timed_out)
 {
 	if (!o->line_start)
 		printf("\n");
-	if (status != 0)
+	if (timed_out)
+		printf("FAIL %s: timed out after %ld s\n", name, timeout_s);
+	else if (status != 0)
 		printf("FAIL %s: exit status %d\n", name, status);
 	else if (!o->passed)
 		printf("FAIL %s: no 'passed'\n", name);
@@ -146,7 +198,8 @@ static bool judge(const char *name, int status, const struct outcome *o,
 		printf("FAIL %s: leaked %ld pages\n", name, leaked);
 	else
 		printf("PASS %s\n", name);
-	return status == 0 && o->passed && !o->error && leaked == 0;
+	return !timed_out && status == 0 && o->passed && !o->error &&
+	       leaked == 0;
 }
 
 /* Return: the free physical pages now. */
@@ -165,7 +218,8 @@ static bool run_test(const char *name)
 {
 	long before = free_pages();
 	struct outcome o;
-	int fd, pid, status;
+	int fd, pid, status, watchdog;
+	bool timed_out;
 
 	printf("RUN %s\n", name);
 	pid = start_test(name, &fd);
@@ -173,13 +227,13 @@ static bool run_test(const char *name)
 		printf("FAIL %s: cannot start: %s\n", name, strerror(pid));
 		return false;
 	}
+	watchdog = start_watchdog();
 	scan_output(fd, &o);
 	close(fd);
 	if (wait(pid, &status) != pid)
 		status = -1;
-	while (wait(-1, NULL) >= 0)
-		;
-	return judge(name, status, &o, before - free_pages());
+	timed_out = reap_all(watchdog);
+	return judge(name, status, &o, before - free_pages(), timed_out);
 }
 
 /* End the line at s at its newline. Return: the start of the next line. */
@@ -230,6 +284,8 @@ int main(int argc, char **argv)
 			runtests = true;
 		else if (strncmp(argv[i], "start=", 6) == 0)
 			start = strtol(argv[i] + 6, NULL, 10);
+		else if (strncmp(argv[i], "timeout=", 8) == 0)
+			timeout_s = strtol(argv[i] + 8, NULL, 10);
 	}
 	if (runtests)
 		exit(run_tests(start) != 0);

@@ -124,3 +124,8 @@ void halt(void)
 {
 	sys0(SYS_halt);
 }
+
+int kill(int pid)
+{
+	return sys1(SYS_kill, pid);
+}

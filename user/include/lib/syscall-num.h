@@ -23,6 +23,7 @@
 #define SYS_pipe 17
 #define SYS_info 18
 #define SYS_halt 19
-#define SYS_COUNT 20
+#define SYS_kill 20 /* not in the course's API: used by init's test runner */
+#define SYS_COUNT 21
 
 #endif
