@@ -181,6 +181,10 @@ void proc_sleep_ms(unsigned ms)
 {
 	uint64_t until = timer_ticks() + (ms * TIMER_HZ + 999) / 1000;
 
+	if (ms == 0) {
+		proc_yield();
+		return;
+	}
 	spin_lock(&proc_lock);
 	while (timer_ticks() < until && !mycpu()->proc->killed)
 		proc_sleep(&timer_ticks_chan, &proc_lock);

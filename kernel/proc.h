@@ -73,7 +73,8 @@ noreturn void proc_exit(int status);
 noreturn void proc_kill_current(const char *reason, uintptr_t pc,
 				uintptr_t addr, const char *access);
 
-/* Sleep for at least ms milliseconds (less if the process is killed). */
+/* Sleep for at least ms milliseconds (less if the process is killed);
+ * 0 gives up the CPU for one round. */
 void proc_sleep_ms(unsigned ms);
 
 /* Kill process pid, or with pid -1 every process but init and the caller:
