@@ -5,7 +5,7 @@
 #   make test                      host tests, then both arches under QEMU
 #   make help                      every target and knob
 #
-# Knobs: ARCH MEM CPUS QEMUEXTRA CMDLINE GDBPORT TIMEOUT
+# Knobs: ARCH MEM CPUS FORK QEMUEXTRA CMDLINE GDBPORT TIMEOUT
 
 ARCH ?= x86_64
 MEM ?= 256M
@@ -14,14 +14,20 @@ QEMUEXTRA ?=
 CMDLINE ?=
 GDBPORT ?= 1234
 TIMEOUT ?= 120
+# fork: cow (copy-on-write) or eager (deep copy, the baseline to compare with).
+FORK ?= cow
 # make test runs every arch unless told otherwise (make test TEST_ARCHES=riscv).
 TEST_ARCHES ?= x86_64 riscv
 
 ifeq ($(filter $(ARCH),x86_64 riscv),)
 $(error ARCH must be x86_64 or riscv, not '$(ARCH)')
 endif
+ifeq ($(filter $(FORK),cow eager),)
+$(error FORK must be cow or eager, not '$(FORK)')
+endif
 
-BUILD := build/$(ARCH)
+# Each fork flavour builds in a directory of its own.
+BUILD := build/$(ARCH)$(if $(filter eager,$(FORK)),-eager)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
 
@@ -30,7 +36,8 @@ include arch/$(ARCH)/arch.mk
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -fno-common -MMD -MP \
-	-I. -Iarch/$(ARCH)/include $(ARCH_CFLAGS)
+	-I. -Iarch/$(ARCH)/include $(ARCH_CFLAGS) \
+	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,arch/$(ARCH)/kernel.ld
@@ -137,7 +144,7 @@ compile_commands.json:
 
 help:
 	@echo "Targets:"
-	@echo "  all                    build build/\$$ARCH/kernel.elf (default)"
+	@echo "  all                    build build/\$$ARCH[-eager]/kernel.elf (default)"
 	@echo "  qemu                   build and boot it; Ctrl-A X leaves QEMU"
 	@echo "  qemu-gdb               boot, halted, waiting for gdb on GDBPORT"
 	@echo "  gdb                    attach gdb-multiarch to a qemu-gdb session"
@@ -148,6 +155,7 @@ help:
 	@echo "Knobs (default):"
 	@echo "  ARCH=x86_64|riscv      ($(ARCH))"
 	@echo "  MEM=8M..2G             ($(MEM)) guest RAM"
+	@echo "  FORK=cow|eager         ($(FORK)) copy-on-write or deep-copy fork"
 	@echo "  CPUS=n                 ($(CPUS)) guest CPUs (SMP: issue 7)"
 	@echo "  CMDLINE='...'          ($(CMDLINE)) kernel command line, e.g. selftest"
 	@echo "  QEMUEXTRA='...'        ($(QEMUEXTRA)) more QEMU options, e.g. -accel kvm"

@@ -34,6 +34,7 @@ static void banner(const struct boot_info *bi)
 		_kernel_end, (void *)kimage_v2p(_kernel_start));
 	kprintf("layout: user [0, %p) stack top %p, direct map at %p\n",
 		(void *)USER_TOP, (void *)USTACK_UPPERBOUND, (void *)KMAP_BASE);
+	kprintf("fork: %s\n", FORK_EAGER ? "eager copy" : "copy-on-write");
 	kprintf("command line: '%s'\n", bi->cmdline);
 }
 

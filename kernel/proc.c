@@ -309,7 +309,11 @@ int proc_fork(void)
 	if (!child)
 		return ERR_NOMEM;
 	child->as = as_create();
-	if (!child->as || as_copy_as(parent->as, child->as) < 0) {
+	/* FORK_EAGER comes from the build (make FORK=eager): the deep copy
+	 * that copy-on-write is measured against. */
+	if (!child->as ||
+	    (FORK_EAGER ? as_copy_as(parent->as, child->as)
+			: as_share_cow(parent->as, child->as)) < 0) {
 		proc_free(child);
 		return ERR_NOMEM;
 	}

@@ -127,6 +127,32 @@ int as_copy_as(struct addrspace *src, struct addrspace *dst)
 	return 0;
 }
 
+int as_share_cow(struct addrspace *src, struct addrspace *dst)
+{
+	int err = 0;
+
+	for (struct memregion *r = src->regions; r && !err; r = r->next) {
+		struct memregion *copy = as_map_memregion(dst, r->start, r->end,
+							  r->perm, r->shared);
+		if (r->shared)
+			panic("as_share_cow: shared regions are not made yet");
+		if (!copy) {
+			err = ERR_NOMEM;
+			break;
+		}
+		if (r == src->heap)
+			dst->heap = copy;
+		if (vpmap_share_cow(src->root, dst->root, r->start,
+				    region_pages(r)) < 0)
+			err = ERR_NOMEM;
+	}
+	/* Once, for every page made read-only: until now this CPU may still
+	 * hold writable translations of them, and a write through one would
+	 * reach the child's copy too. */
+	vpmap_flush_tlb_all(src->root);
+	return err;
+}
+
 intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
 			  intptr_t delta)
 {

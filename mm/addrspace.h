@@ -51,6 +51,12 @@ struct memregion *as_find_memregion(struct addrspace *as, vaddr_t addr,
  * partial copy; as_destroy cleans it up). */
 int as_copy_as(struct addrspace *src, struct addrspace *dst);
 
+/* Make dst a copy-on-write copy of src (fork): the same regions; every
+ * present page shared, writable ones made read-only + COW on both sides,
+ * nothing copied. src's TLB is flushed once at the end. Returns 0 or
+ * ERR_NOMEM (as_destroy cleans up a partial dst). */
+int as_share_cow(struct addrspace *src, struct addrspace *dst);
+
 /* Move region r's end by delta bytes (sbrk). Growing allocates nothing;
  * shrinking unmaps and frees the whole pages past the new end. Returns the
  * old end, or ERR_NOMEM (as a negative value) when the new end would

@@ -225,9 +225,6 @@ size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
 
 int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages)
 {
-	bool changed = false;
-	int err = 0;
-
 	for (size_t i = 0; i < npages; i++, va += PAGE_SIZE) {
 		pte_t *pte = walk_leaf(src, va);
 		unsigned perm;
@@ -238,17 +235,12 @@ int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages)
 		if (perm & PERM_W) {
 			perm = (perm & ~PERM_W) | PERM_COW;
 			*pte = pte_make_leaf(pte_addr(*pte), perm);
-			changed = true;
 		}
-		if (vpmap_map(dst, va, pte_addr(*pte), perm) < 0) {
-			err = -1;
-			break;
-		}
+		if (vpmap_map(dst, va, pte_addr(*pte), perm) < 0)
+			return -1;
 		pmem_ref(pte_addr(*pte));
 	}
-	if (changed)
-		vpmap_flush_tlb_all(src);
-	return err;
+	return 0;
 }
 
 void vpmap_flush_tlb(paddr_t root, vaddr_t va)

@@ -58,8 +58,10 @@ size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm);
 
 /* Share every mapped page of src in [va, va + npages pages) with dst for
  * copy-on-write: writable pages become read-only + COW in both tables, each
- * frame gains a reference for dst. Returns 0, or -1 when dst runs out of
- * table memory (what was shared stays shared: destroying dst cleans up). */
+ * frame gains a reference for dst. src's TLB is NOT flushed: the caller
+ * flushes it once after sharing every region (fork). Returns 0, or -1 when
+ * dst runs out of table memory (what was shared stays shared: destroying
+ * dst cleans up). */
 int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages);
 
 /* Flush one page / everything from this CPU's TLB, if root is current. */
