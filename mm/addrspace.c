@@ -91,7 +91,7 @@ struct memregion *as_find_memregion(struct addrspace *as, vaddr_t addr,
 void *as_map_new_page(struct addrspace *as, struct memregion *r, vaddr_t va,
 		      bool zero)
 {
-	paddr_t pa = pmem_alloc(zero ? PMEM_ZERO : 0);
+	paddr_t pa = pmem_alloc(PMEM_USER | (zero ? PMEM_ZERO : 0));
 
 	if (!pa)
 		return NULL;
@@ -132,8 +132,8 @@ int as_share_cow(struct addrspace *src, struct addrspace *dst)
 	int err = 0;
 
 	for (struct memregion *r = src->regions; r && !err; r = r->next) {
-		struct memregion *copy = as_map_memregion(dst, r->start, r->end,
-							  r->perm, r->shared);
+		struct memregion *copy =
+		    as_map_memregion(dst, r->start, r->end, r->perm, r->shared);
 		if (r->shared)
 			panic("as_share_cow: shared regions are not made yet");
 		if (!copy) {
@@ -158,11 +158,14 @@ intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
 {
 	vaddr_t old_end = r->end, new_end = old_end + delta;
 	vaddr_t limit = r->next ? r->next->start : USER_TOP;
+	uint64_t max_size = (uint64_t)pmem_total() * PAGE_SIZE;
 
-	if ((delta > 0 &&
-	     (new_end < old_end || ROUND_UP(new_end, PAGE_SIZE) > limit)) ||
-	    (delta < 0 && (new_end > old_end || new_end < r->start)))
+	if (delta > 0 && (new_end < old_end || new_end > limit ||
+			  new_end - r->start > max_size))
 		return ERR_NOMEM;
+	/* Shrinking below the start changes nothing (the course's rule). */
+	if (delta < 0 && (new_end > old_end || new_end < r->start))
+		return (intptr_t)old_end;
 	if (delta < 0) {
 		vaddr_t first = ROUND_UP(new_end, PAGE_SIZE);
 		vpmap_unmap(as->root, first,
@@ -183,19 +186,37 @@ static const char *perm_letters(unsigned perm, char buf[4])
 	return buf;
 }
 
+/* What kind of region r is, for meminfo. */
+static const char *region_label(struct addrspace *as, struct memregion *r)
+{
+	if (r == as->heap)
+		return "heap";
+	if (r->end == USTACK_UPPERBOUND)
+		return "stack";
+	return r->perm & PERM_X ? "text" : r->perm & PERM_W ? "data" : "rodata";
+}
+
 void as_print(struct addrspace *as)
 {
 	char letters[4];
 
+	kprintf("  %-29s perm  pages present  cow untouched\n", "range");
 	for (struct memregion *r = as->regions; r; r = r->next) {
-		size_t present = 0;
-		for (size_t i = 0; i < region_pages(r); i++)
-			present += vpmap_lookup(
-			    as->root, r->start + i * PAGE_SIZE, NULL, NULL);
-		kprintf("  [%p, %p) %s %5lu pages, %lu present%s\n",
+		size_t present = 0, cow = 0;
+		for (size_t i = 0; i < region_pages(r); i++) {
+			unsigned perm;
+			if (!vpmap_lookup(as->root, r->start + i * PAGE_SIZE,
+					  NULL, &perm))
+				continue;
+			present++;
+			cow += (perm & PERM_COW) != 0;
+		}
+		kprintf("  [%p, %p) %s %6lu %7lu %4lu %9lu  %s\n",
 			(void *)r->start, (void *)r->end,
 			perm_letters(r->perm, letters),
 			(unsigned long)region_pages(r), (unsigned long)present,
-			r == as->heap ? " (heap)" : "");
+			(unsigned long)cow,
+			(unsigned long)(region_pages(r) - present),
+			region_label(as, r));
 	}
 }

@@ -58,9 +58,11 @@ int as_copy_as(struct addrspace *src, struct addrspace *dst);
 int as_share_cow(struct addrspace *src, struct addrspace *dst);
 
 /* Move region r's end by delta bytes (sbrk). Growing allocates nothing;
- * shrinking unmaps and frees the whole pages past the new end. Returns the
- * old end, or ERR_NOMEM (as a negative value) when the new end would
- * overlap the next region, leave user space or go below the start. */
+ * shrinking unmaps and frees the whole pages past the new end (and flushes
+ * them). Returns the old end; ERR_NOMEM, changing nothing, when the new end
+ * would reach the next region, leave user space or make the region larger
+ * than all of RAM; shrinking below the start changes nothing either and
+ * returns the current end. */
 intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
 			  intptr_t delta);
 

@@ -77,7 +77,7 @@ static const char *cow_resolve(struct addrspace *as, struct memregion *r,
 		vm_counters.num_cow_reuse++;
 		return NULL;
 	}
-	copy = pmem_alloc(0);
+	copy = pmem_alloc(PMEM_USER);
 	if (!copy)
 		return "out of memory";
 	memcpy(P2V(copy), P2V(pa), PAGE_SIZE);

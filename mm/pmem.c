@@ -134,6 +134,8 @@ paddr_t pmem_alloc(int flags)
 
 	spin_lock(&pmem_lock);
 	pg = free_list;
+	if ((flags & PMEM_USER) && nfree <= PMEM_RESERVE)
+		pg = NULL;
 	if (pg) {
 		free_list = pg->next;
 		nfree--;

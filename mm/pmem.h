@@ -43,6 +43,11 @@ static inline paddr_t V2P(const void *va)
 }
 
 #define PMEM_ZERO 0x1 /* pmem_alloc: fill the frame with zeros */
+#define PMEM_USER 0x2 /* pmem_alloc: for user data; leaves PMEM_RESERVE free   \
+		       */
+/* Frames only the kernel may take (page tables, stacks, its objects), so
+ * a process that eats all memory cannot stop the kernel from cleaning up. */
+#define PMEM_RESERVE 32
 
 /* Take every frame of bi->ram except those in [reserved_base, reserved_end)
  * (the kernel image). Places the struct page array in RAM itself. */
@@ -50,7 +55,8 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	       paddr_t reserved_end);
 
 /* A free frame with reference count 1 (zeroed with PMEM_ZERO), or 0 when
- * memory is exhausted. Never returns physical address 0. */
+ * memory is exhausted (for PMEM_USER: when only the reserve is left).
+ * Never returns physical address 0. */
 paddr_t pmem_alloc(int flags);
 /* Add a reference to an allocated frame. */
 void pmem_ref(paddr_t pa);

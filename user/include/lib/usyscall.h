@@ -90,8 +90,12 @@ int readdir(int fd, struct dirent *dirent);
  */
 int fstat(int fd, struct stat *stat);
 /*
- * Move the end of the heap by increment bytes (negative shrinks it, but not
- * below its start). Return: the previous end; (void *)ERR_NOMEM - no room.
+ * Move the end of the heap (the break) by increment bytes; sbrk(0) asks for
+ * it. Growing allocates nothing: heap pages appear, zeroed, on first touch.
+ * Shrinking frees the whole pages above the new break; touching them kills.
+ * A shrink below the heap's start does nothing and returns the current break.
+ * Return: the previous break; (void *)ERR_NOMEM - the heap would reach the
+ * stack, leave user space or exceed the machine's memory (nothing changes).
  */
 void *sbrk(ssize_t increment);
 /* Print the caller's memregions on the console. */
