@@ -27,7 +27,7 @@ $(error FORK must be cow or eager, not '$(FORK)')
 endif
 
 # Each fork flavour builds in a directory of its own.
-BUILD := build/$(ARCH)$(if $(filter eager,$(FORK)),-eager)
+BUILD ?= build/$(ARCH)$(if $(filter eager,$(FORK)),-eager)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
 

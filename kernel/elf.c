@@ -56,9 +56,11 @@ static bool segment_ok(const struct elf64_phdr *ph, size_t size)
 	if (ph->p_filesz > ph->p_memsz || ph->p_offset > size ||
 	    ph->p_filesz > size - ph->p_offset)
 		return false;
+	/* The heap starts at the page after the segments: leave it room. */
 	if (end < ph->p_vaddr || ph->p_vaddr < PAGE_SIZE ||
 	    ROUND_UP(end, PAGE_SIZE) < end ||
-	    end > USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE)
+	    ROUND_UP(end, PAGE_SIZE) >=
+		USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE)
 		return false;
 	return !((ph->p_flags & PF_W) && (ph->p_flags & PF_X));
 }

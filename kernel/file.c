@@ -3,6 +3,7 @@
 
 #include "kernel/arch.h"
 #include "kernel/proc.h"
+#include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
@@ -40,10 +41,14 @@ void file_close(struct file *f)
 
 #define LINE_MAX 256
 
+/* One reader at a time owns the line (busy), so a line typed for one
+ * process is never split with another halfway through. */
 static struct {
+	struct spinlock lock;
+	bool busy;
 	char buf[LINE_MAX];
 	size_t len, pos; /* a finished line: bytes [pos, len) not yet read */
-} line;
+} line = {.lock = SPINLOCK_INIT("console line")};
 
 /* Read one key, sleeping a tick at a time while none is waiting; a killed
  * process gets an end of line. */
@@ -80,18 +85,48 @@ static void console_read_line(void)
 	}
 }
 
+/* Take ownership of the line, waiting for the reader before us; false
+ * when the process was killed while it waited. */
+static bool line_claim(void)
+{
+	bool got;
+
+	spin_lock(&line.lock);
+	while (line.busy && !proc_killed())
+		proc_sleep(&line.busy, &line.lock);
+	got = !line.busy;
+	if (got)
+		line.busy = true;
+	spin_unlock(&line.lock);
+	return got;
+}
+
+/* Give the line to the next reader. */
+static void line_release(void)
+{
+	spin_lock(&line.lock);
+	line.busy = false;
+	proc_wakeup(&line.busy);
+	spin_unlock(&line.lock);
+}
+
 static int64_t console_read(struct file *f, uintptr_t ubuf, size_t n)
 {
+	int64_t got = ERR_FAULT;
 	size_t take;
 
 	(void)f;
+	if (!line_claim())
+		return ERR_END;
 	if (line.pos == line.len)
 		console_read_line();
 	take = MIN(n, line.len - line.pos);
-	if (copy_to_user(ubuf, line.buf + line.pos, take) < 0)
-		return ERR_FAULT;
-	line.pos += take;
-	return (int64_t)take;
+	if (copy_to_user(ubuf, line.buf + line.pos, take) == 0) {
+		line.pos += take;
+		got = (int64_t)take;
+	}
+	line_release();
+	return got;
 }
 
 static int64_t console_write_user(struct file *f, uintptr_t ubuf, size_t n)
@@ -127,7 +162,7 @@ static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 	size_t take;
 
 	if (f->is_dir)
-		return ERR_FTYPE;
+		return ERR_INVAL; /* not open for reading: readdir it */
 	take = MIN(n, f->ifile.size - f->pos);
 	if (copy_to_user(ubuf, (const char *)f->ifile.data + f->pos, take) < 0)
 		return ERR_FAULT;
@@ -142,8 +177,7 @@ static const struct file_ops initrd_ops = {
 /* Is path the initrd's one directory? */
 static bool is_root(const char *path)
 {
-	return !strcmp(path, "/") || !strcmp(path, ".") || !strcmp(path, "") ||
-	       !strcmp(path, "./");
+	return !strcmp(path, "/") || !strcmp(path, ".");
 }
 
 struct file *initrd_open(const char *path, int *err)

@@ -26,6 +26,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kmap.h"
 #include "mm/kstack.h"
+#include "mm/pmem.h"
 #include "mm/uaccess.h"
 #include "mm/vpmap.h"
 #include "user/include/lib/errcode.h"
@@ -179,7 +180,7 @@ void proc_wakeup(const void *chan)
 
 void proc_sleep_ms(unsigned ms)
 {
-	uint64_t until = timer_ticks() + (ms * TIMER_HZ + 999) / 1000;
+	uint64_t until = timer_ticks() + ((uint64_t)ms * TIMER_HZ + 999) / 1000;
 
 	if (ms == 0) {
 		proc_yield();
@@ -308,6 +309,12 @@ int proc_fork(void)
 
 	if (!child)
 		return ERR_NOMEM;
+	/* Without a user frame to spare, the first copy-on-write fault of
+	 * either side would die of it: refuse now instead. */
+	if (pmem_free_count() <= PMEM_RESERVE) {
+		proc_free(child);
+		return ERR_NOMEM;
+	}
 	child->as = as_create();
 	/* FORK_EAGER comes from the build (make FORK=eager): the deep copy
 	 * that copy-on-write is measured against. */
@@ -371,9 +378,7 @@ int proc_exec(const char *args)
 	as_destroy(old);
 	strlcpy(p->name, img.name, sizeof(p->name));
 	tf_init_user(p->tf, img.entry, img.sp, img.argc, img.argv);
-	/* The syscall's result register is argc's on RISC-V: hand back argc
-	 * so storing the result changes nothing. */
-	return img.argc;
+	return 0;
 }
 
 /* Hand p's children to init (proc_lock held). */

@@ -10,6 +10,7 @@
 #include "kernel/file.h"
 #include "kernel/kprintf.h"
 #include "kernel/proc.h"
+#include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
@@ -23,6 +24,10 @@
 #define PATH_MAX 256
 
 typedef int64_t (*syscall_fn)(const uint64_t *a);
+
+/* A handler's result meaning "the trap frame holds a new program: store
+ * nothing in its result register" (exec). */
+#define FRAME_REPLACED INT64_MIN
 
 /* The open file behind fd in the current process, or NULL. */
 static struct file *fd_file(uint64_t fd)
@@ -71,7 +76,8 @@ static int64_t sys_spawn(const uint64_t *a)
 
 static int64_t sys_exec(const uint64_t *a)
 {
-	return with_user_args(a[0], proc_exec);
+	int64_t err = with_user_args(a[0], proc_exec);
+	return err == 0 ? FRAME_REPLACED : err;
 }
 
 static int64_t sys_wait(const uint64_t *a)
@@ -102,6 +108,8 @@ static int64_t sys_open(const uint64_t *a)
 	struct file *f;
 	int err = copy_str_from_user(path, a[0], sizeof(path));
 
+	if (err == ERR_INVAL)
+		return ERR_NOTEXIST; /* longer than any name in the initrd */
 	if (err < 0)
 		return err;
 	if ((int)a[1] != FS_RDONLY)
@@ -194,8 +202,6 @@ static int64_t sys_pipe(const uint64_t *a)
 	struct file *rd, *wr;
 	int fds[2];
 
-	if (!as_find_memregion(proc_current()->as, a[0], sizeof(fds)))
-		return ERR_FAULT;
 	if (pipe_open(&rd, &wr) < 0)
 		return ERR_NOMEM;
 	fds[0] = fd_install(rd);
@@ -221,6 +227,7 @@ static int64_t sys_info(const uint64_t *a)
 	    .num_kill = num_kill,
 	    .total_pages = pmem_total(),
 	    .live_procs = proc_live_count(),
+	    .uptime_ms = timer_ticks() * 1000 / TIMER_HZ,
 	};
 
 	/* Make the destination present first, so that asking takes no fault
@@ -265,5 +272,6 @@ void syscall_handle(struct trapframe *tf)
 		args[i] = tf_syscall_arg(tf, i);
 	if (nr < SYS_COUNT && syscalls[nr])
 		ret = syscalls[nr](args);
-	tf_set_return(tf, (uint64_t)ret);
+	if (ret != FRAME_REPLACED)
+		tf_set_return(tf, (uint64_t)ret);
 }

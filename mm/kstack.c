@@ -52,6 +52,15 @@ static void slot_release(size_t slot)
 	spin_unlock(&kstack_lock);
 }
 
+/* Give back the page tables of the stack slot at bottom if they emptied:
+ * kernel stacks at a high-water mark no longer need them (a stack may
+ * straddle two last-level tables). */
+static void prune_tables(vaddr_t bottom)
+{
+	vpmap_prune(kmap_root(), bottom);
+	vpmap_prune(kmap_root(), bottom + KSTACK_SIZE - PAGE_SIZE);
+}
+
 void *kstack_alloc(void)
 {
 	size_t slot = slot_claim();
@@ -67,6 +76,7 @@ void *kstack_alloc(void)
 			if (pa)
 				pmem_unref(pa);
 			vpmap_unmap(kmap_root(), bottom, i, VPMAP_UNREF);
+			prune_tables(bottom);
 			slot_release(slot);
 			return NULL;
 		}
@@ -82,9 +92,6 @@ void kstack_free(void *top)
 	if (bottom != slot_bottom(slot) || slot >= NSLOTS)
 		panic("kstack_free: %p is not a kernel stack", top);
 	vpmap_unmap(kmap_root(), bottom, STACK_PAGES, VPMAP_UNREF);
-	/* Give back the tables of a high-water mark no longer needed (a
-	 * stack may straddle two last-level tables). */
-	vpmap_prune(kmap_root(), bottom);
-	vpmap_prune(kmap_root(), bottom + KSTACK_SIZE - PAGE_SIZE);
+	prune_tables(bottom);
 	slot_release(slot);
 }

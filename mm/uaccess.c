@@ -34,14 +34,16 @@ static int copy_user(void *buf, uintptr_t uva, size_t n, enum access a)
 {
 	char *k = buf;
 
-	if (n == 0)
-		return 0;
-	if (uva + n < uva || !as_find_memregion(proc_current()->as, uva, n))
+	if (uva + n < uva)
 		return ERR_FAULT;
+	/* Page by page: a buffer may run from one region into the next. */
 	while (n > 0) {
 		size_t chunk = MIN(n, PAGE_SIZE - (uva & (PAGE_SIZE - 1)));
-		char *u = user_byte(uva, a);
+		char *u;
 
+		if (!as_find_memregion(proc_current()->as, uva, chunk))
+			return ERR_FAULT;
+		u = user_byte(uva, a);
 		if (!u)
 			return ERR_FAULT;
 		if (a == ACCESS_WRITE)

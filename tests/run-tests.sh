@@ -132,6 +132,19 @@ check_fault() {
 	fi
 }
 
+# check_low_memory ARCH: the course's low-memory test, a chain of 35 live
+# processes, must run at MEM=8M.
+check_low_memory() {
+	local arch=$1
+	boot "$arch" low-memory 8M "runtests test=fork_chain"
+	if grep -q '^PASS fork_chain' "$log" && [[ $status == 0 ]]; then
+		record "fork_chain at MEM=8M" "$arch" 1 "$secs"
+	else
+		record "fork_chain at MEM=8M" "$arch" 0 "$secs" \
+			"$(grep -m1 -E '^(FAIL|panic)' "$log" || why_boot)"
+	fi
+}
+
 # check_user_tests ARCH: boot with `runtests`, which makes init run every
 # program in the initrd's TESTS list, each in its own process, printing
 # "RUN name" then "PASS name" or "FAIL name: why". When a boot dies (panic
@@ -200,6 +213,7 @@ for arch in "${ARCHES[@]}"; do
 	check_memory "$arch" 8
 	check_memory "$arch" 2048
 	check_user_tests "$arch"
+	check_low_memory "$arch"
 done
 
 # The eager-copy fork, the baseline copy-on-write is measured against, must

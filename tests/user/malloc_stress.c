@@ -167,6 +167,7 @@ static void check_huge(void)
 
 	assert(p != NULL && sbrk(0) == brk);
 	memset(p, 7, 64);
+	assert(malloc((size_t)1 << 46) == NULL); /* 64 TiB: more than RAM */
 	assert(malloc((size_t)1 << 47) == NULL);
 	assert(malloc(~(size_t)0) == NULL);
 	assert(malloc(~(size_t)0 - 8) == NULL);
@@ -212,7 +213,7 @@ static void double_realloc(void)
 	char *p = malloc(100);
 
 	free(p);
-	realloc(p, 200);
+	free(realloc(p, 200));
 }
 
 static void free_inside(void)

@@ -1,6 +1,6 @@
 /* The user library: snprintf's conversions, padding and truncation; the
  * string functions and strtol; malloc, free, calloc and realloc reusing and
- * merging blocks. */
+ * merging blocks, realloc in place. */
 #include <lib/malloc.h>
 #include <lib/stddef.h>
 #include <lib/test.h>
@@ -91,6 +91,14 @@ static void check_malloc(void)
 	free(z);
 	free(c);
 	assert(malloc(0) == NULL);
+	/* realloc grows in place into the free block after it. */
+	a = malloc(100);
+	b = malloc(100);
+	c = malloc(16);
+	free(b);
+	assert(realloc(a, 200) == a && realloc(a, 20) == a);
+	free(a);
+	free(c);
 }
 
 int main(void)

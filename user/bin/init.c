@@ -1,7 +1,8 @@
 /* init, the first process. Its argv holds the words of the kernel command
  * line (argv[0] is "init"). With the word "runtests" it is the test runner
- * ("start=K" skips the first K tests, "timeout=S" gives each test S seconds
- * instead of 30); otherwise it keeps a shell running,
+ * ("start=K" skips the first K tests, "test=NAME" runs only that one,
+ * "timeout=S" gives each test S seconds instead of 30); otherwise it keeps a
+ * shell running,
  * starting a new one whenever it dies. The kernel powers the machine off
  * with init's exit status. */
 #include <lib/stdio.h>
@@ -22,6 +23,7 @@ struct outcome {
 
 static char test_list[TESTS_MAX];
 static long timeout_s = TIMEOUT_DEFAULT_S;
+static const char *only_test; /* test=NAME, or NULL for all of TESTS */
 
 /* Start sh and wait until it exits, reaping the orphans handed to init on
  * the way; forever. Exits 1 if sh cannot be started. */
@@ -256,7 +258,9 @@ static int run_tests(long start)
 	char *name, *next;
 	long index = 0;
 
-	if ((err = read_test_list()) != ERR_OK) {
+	if (only_test) {
+		strncpy(test_list, only_test, sizeof(test_list) - 1);
+	} else if ((err = read_test_list()) != ERR_OK) {
 		printf("init: cannot read %s: %s\n", TESTS_FILE, strerror(err));
 		return 1;
 	}
@@ -284,6 +288,8 @@ int main(int argc, char **argv)
 			runtests = true;
 		else if (strncmp(argv[i], "start=", 6) == 0)
 			start = strtol(argv[i] + 6, NULL, 10);
+		else if (strncmp(argv[i], "test=", 5) == 0)
+			only_test = argv[i] + 5;
 		else if (strncmp(argv[i], "timeout=", 8) == 0)
 			timeout_s = strtol(argv[i] + 8, NULL, 10);
 	}

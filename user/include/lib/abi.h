@@ -44,6 +44,7 @@ struct sys_info {
 	__SIZE_TYPE__ free_pages;    /* physical pages free now */
 	__SIZE_TYPE__ total_pages;   /* physical pages the allocator manages */
 	__SIZE_TYPE__ live_procs;    /* processes that have not exited */
+	__SIZE_TYPE__ uptime_ms;     /* since boot, in timer ticks (10 ms) */
 };
 
 #endif
