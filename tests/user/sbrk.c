@@ -214,8 +214,7 @@ static void errors(void)
 
 	refused((ssize_t)1 << 46, "64 TiB");
 	refused((ssize_t)(STACK_BOTTOM - b + 1), "one byte into the stack");
-	refused((ssize_t)(USTACK_UPPERBOUND - b + PAGE_SIZE),
-		"past the stack");
+	refused((ssize_t)(USTACK_UPPERBOUND - b + PAGE_SIZE), "past the stack");
 	sys();
 	refused((ssize_t)((si.total_pages + 1) * PAGE_SIZE), "more than RAM");
 	refused(SSIZE_MAX, "past user space");
