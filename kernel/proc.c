@@ -309,18 +309,16 @@ int proc_fork(void)
 
 	if (!child)
 		return ERR_NOMEM;
-	/* Without a user frame to spare, the first copy-on-write fault of
-	 * either side would die of it: refuse now instead. */
-	if (pmem_free_count() <= PMEM_RESERVE) {
-		proc_free(child);
-		return ERR_NOMEM;
-	}
 	child->as = as_create();
 	/* FORK_EAGER comes from the build (make FORK=eager): the deep copy
 	 * that copy-on-write is measured against. */
 	if (!child->as ||
 	    (FORK_EAGER ? as_copy_as(parent->as, child->as)
-			: as_share_cow(parent->as, child->as)) < 0) {
+			: as_share_cow(parent->as, child->as)) < 0 ||
+	    pmem_free_count() <= PMEM_RESERVE) {
+		/* The last test: a fork whose tables ate into the reserve
+		 * would leave no frame for either side's first copy-on-write
+		 * fault, which would kill it. Refuse instead. */
 		proc_free(child);
 		return ERR_NOMEM;
 	}

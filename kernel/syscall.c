@@ -219,22 +219,23 @@ static int64_t sys_pipe(const uint64_t *a)
 
 static int64_t sys_info(const uint64_t *a)
 {
-	struct sys_info info = {
+	struct sys_info info = {0};
+
+	/* Make the destination present (and private) first, so that asking
+	 * takes no fault that would change the answer. */
+	if (copy_to_user(a[0], &info, sizeof(info)) < 0)
+		return ERR_FAULT;
+	info = (struct sys_info){
 	    .num_pgfault = vm_counters.num_pgfault,
 	    .num_zerofill = vm_counters.num_zerofill,
 	    .num_cow_copy = vm_counters.num_cow_copy,
 	    .num_cow_reuse = vm_counters.num_cow_reuse,
 	    .num_kill = num_kill,
+	    .free_pages = pmem_free_count(),
 	    .total_pages = pmem_total(),
 	    .live_procs = proc_live_count(),
 	    .uptime_ms = timer_ticks() * 1000 / TIMER_HZ,
 	};
-
-	/* Make the destination present first, so that asking takes no fault
-	 * that would change the answer. */
-	if (copy_to_user(a[0], &info, sizeof(info)) < 0)
-		return ERR_FAULT;
-	info.free_pages = pmem_free_count();
 	return copy_to_user(a[0], &info, sizeof(info)) < 0 ? ERR_FAULT : ERR_OK;
 }
 

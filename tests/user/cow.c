@@ -1,11 +1,12 @@
 /* Copy-on-write fork, seen from user space: fork of a process with 8 MiB
- * touched costs page tables, not 2,048 frames; the child's writes copy and
- * the parent's later writes reuse (counters); isolation both ways for data,
- * bss, heap and stack, with the parent writing right after fork returns (a
- * stale writable TLB entry would leak its write to the child); one frame
- * shared four ways; a sharer that exits first, and the last holder reusing;
- * parent and child writing the same pages in turn. A FORK=eager kernel
- * passes too: it skips only the checks that are about copy-on-write. */
+ * touched costs page tables, not 2,048 frames; the child reads it all
+ * without a fault, and its writes copy while the parent's later writes
+ * reuse (counters); isolation both ways for data, bss, heap and stack, with
+ * the parent writing right after fork returns (a stale writable TLB entry
+ * would leak its write to the child); one frame shared four ways; a sharer
+ * that exits first, and the last holder reusing; sbrk giving back pages
+ * that fork shared; parent and child writing the same pages in turn. A
+ * FORK=eager kernel passes too: it skips only the copy-on-write checks. */
 #include <lib/stddef.h>
 #include <lib/test.h>
 
@@ -17,19 +18,24 @@
 
 static struct sys_info si; /* in bss: asking for it takes no fault */
 static bool eager;	   /* fork copied everything: no COW to check */
+static size_t big_pages;   /* pages touched for big_fork */
 
 /* What the child of the 8 MiB fork measured. */
 static struct {
-	size_t fork_cost; /* frames gone between before fork and its start */
-	size_t copies;	  /* COW copies while it wrote every page */
-	size_t free_drop; /* frames those writes took */
+	size_t fork_cost;   /* frames gone between before fork and its start */
+	size_t copies;	    /* COW copies while it wrote every page */
+	size_t free_drop;   /* frames those writes took */
+	size_t read_faults; /* page faults while it read every page */
 } child_report;
 
 static volatile int data_word = 1;
 static volatile int bss_word;
 
+/* Read the counters into si. si is written first, so that a fork that
+ * shared its page has its copy counted before, not within, the answer. */
 static void sys(void)
 {
+	memset(&si, 0, sizeof(si));
 	assert(info(&si) == ERR_OK);
 }
 
@@ -108,13 +114,14 @@ static void notify(int fd)
  * eager when fork copied everything. */
 static void big_fork(void)
 {
-	size_t n = BIG_PAGES, free0, copy0, reuse0;
+	size_t n = BIG_PAGES, free0, copy0, reuse0, faults0;
 	unsigned char *p;
 	int fds[2], pid;
 
 	sys();
 	if (si.total_pages < 8 * n)
 		n = si.total_pages / 8; /* small machine: 1/8 of RAM */
+	big_pages = n;
 	p = heap_pages(n);
 	fill(p, n, 0x11);
 	assert(pipe(fds) == ERR_OK);
@@ -127,8 +134,11 @@ static void big_fork(void)
 		child_report.fork_cost = free0 - si.free_pages;
 		copy0 = si.num_cow_copy;
 		free0 = si.free_pages;
+		faults0 = si.num_pgfault;
 		if (!holds(p, n, 0x11))
 			error("big fork: the child does not see the data");
+		sys();
+		child_report.read_faults = si.num_pgfault - faults0;
 		fill(p, n, 0x22);
 		sys();
 		child_report.copies = si.num_cow_copy - copy0;
@@ -147,6 +157,9 @@ static void big_fork(void)
 	if (!holds(p, n, 0x11))
 		error("big fork: the child's writes reached the parent");
 	eager = child_report.fork_cost >= n;
+	if (child_report.read_faults != 0)
+		error("the child read %zu pages fork shared with %zu faults", n,
+		      child_report.read_faults);
 	if (!eager && child_report.fork_cost > n / 8)
 		error("fork with %zu pages touched took %zu frames", n,
 		      child_report.fork_cost);
@@ -208,6 +221,7 @@ static void write_after_fork(void)
 		pid = fork();
 		assert(pid >= 0);
 		if (pid == 0 && parent_writes) {
+			close(go[1]);
 			await(go[0]);
 			exit(all_hold(heap, &stack_word, v) ? 0 : 1);
 		}
@@ -260,6 +274,18 @@ static __attribute__((noreturn)) void sharer(int go, int done, unsigned char *p,
 	exit(0);
 }
 
+/* In a child: close the n go pipes but the read end of pipe keep, and the
+ * read end of done, so that a parent that dies ends every wait. */
+static void keep_read_end(int (*go)[2], int n, int keep, int done[2])
+{
+	for (int j = 0; j < n; j++) {
+		close(go[j][1]);
+		if (j != keep)
+			close(go[j][0]);
+	}
+	close(done[0]);
+}
+
 /* One set of frames shared by the parent and three children; the children
  * write one by one (each copies), then the parent, last holder, reuses. */
 static void four_way(void)
@@ -270,13 +296,16 @@ static void four_way(void)
 
 	fill(p, SHARED_PAGES, 0x44);
 	assert(pipe(done) == ERR_OK);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3; i++)
 		assert(pipe(go[i]) == ERR_OK);
+	for (int i = 0; i < 3; i++) {
 		pid[i] = fork();
 		assert(pid[i] >= 0);
-		if (pid[i] == 0)
+		if (pid[i] == 0) {
+			keep_read_end(go, 3, i, done);
 			sharer(go[i][0], done[1], p, 0x44,
 			       (unsigned char)(0x50 + i));
+		}
 	}
 	sys();
 	copy0 = si.num_cow_copy;
@@ -322,12 +351,15 @@ static void sharer_exits_first(void)
 
 	fill(p, SHARED_PAGES, 0x71);
 	assert(pipe(done) == ERR_OK);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		assert(pipe(go[i]) == ERR_OK);
+	for (int i = 0; i < 2; i++) {
 		pid[i] = fork();
 		assert(pid[i] >= 0);
-		if (pid[i] == 0)
+		if (pid[i] == 0) {
+			keep_read_end(go, 2, i, done);
 			sharer(go[i][0], done[1], p, 0x71, i ? 0x72 : 0);
+		}
 	}
 	notify(go[0][1]);
 	reap(pid[0], "the sharer that exits first");
@@ -358,6 +390,67 @@ static void sharer_exits_first(void)
 	if (!holds(p, SHARED_PAGES, 0x73))
 		error("sharer exits first: the child's writes reached the "
 		      "parent");
+	heap_free(p, SHARED_PAGES);
+}
+
+/* sbrk shrinks a heap that fork shared. The parent gives its pages back
+ * while a child holds them: the child keeps its data, the parent's regrown
+ * pages read zero. A child gives its pages back: the parent, now the only
+ * holder, writes them without one copy. */
+static void shrink_while_shared(void)
+{
+	unsigned char *p = heap_pages(SHARED_PAGES);
+	int go[2], done[2], status, pid;
+	size_t copy0, reuse0;
+
+	fill(p, SHARED_PAGES, 0x91);
+	assert(pipe(go) == ERR_OK && pipe(done) == ERR_OK);
+	pid = fork();
+	assert(pid >= 0);
+	if (pid == 0) {
+		close(go[1]);
+		await(go[0]);
+		exit(holds(p, SHARED_PAGES, 0x91) ? 0 : 1);
+	}
+	heap_free(p, SHARED_PAGES);
+	assert(heap_pages(SHARED_PAGES) == p);
+	for (size_t i = 0; i < SHARED_PAGES * PAGE_SIZE; i++)
+		if (p[i] != 0)
+			error("shrink while shared: a regrown byte reads %d",
+			      p[i]);
+	notify(go[1]);
+	assert(wait(pid, &status) == pid);
+	if (status != 0)
+		error("shrink while shared: the child lost its data");
+
+	fill(p, SHARED_PAGES, 0x92);
+	pid = fork();
+	assert(pid >= 0);
+	if (pid == 0) {
+		close(go[1]);
+		heap_free(p, SHARED_PAGES);
+		notify(done[1]);
+		await(go[0]);
+		exit(0);
+	}
+	await(done[0]);
+	sys();
+	copy0 = si.num_cow_copy;
+	reuse0 = si.num_cow_reuse;
+	fill(p, SHARED_PAGES, 0x93);
+	sys();
+	if (!eager && (si.num_cow_copy != copy0 ||
+		       si.num_cow_reuse - reuse0 < SHARED_PAGES))
+		error("a child gave its shares back; the parent wrote %d "
+		      "pages with %zu copies, %zu reuses",
+		      SHARED_PAGES, si.num_cow_copy - copy0,
+		      si.num_cow_reuse - reuse0);
+	notify(go[1]);
+	reap(pid, "shrink while shared");
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
 	heap_free(p, SHARED_PAGES);
 }
 
@@ -420,14 +513,15 @@ int main(void)
 	write_after_fork();
 	four_way();
 	sharer_exits_first();
+	shrink_while_shared();
 	concurrent_writes();
 	if (eager)
-		pass("cow: isolation checks only, skipped the COW counters "
-		     "(eager fork: %zu frames for %d pages)",
-		     child_report.fork_cost, BIG_PAGES);
+		pass("cow: isolation only, COW counters skipped (eager fork: "
+		     "%zu frames for %zu pages)",
+		     child_report.fork_cost, big_pages);
 	else
-		pass("cow: fork with 8 MiB touched took %zu frames; copies, "
-		     "reuses, 4-way sharing, concurrent writes",
-		     child_report.fork_cost);
+		pass("cow: fork with %zu pages touched took %zu frames; "
+		     "copies, reuses, 4-way sharing, concurrent writes",
+		     big_pages, child_report.fork_cost);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * it, and the last partial page is usable; a 64 MiB sbrk takes no frame and
  * no fault, touching 32 pages takes at least 32 frames, shrinking gives them
  * back; a page given back kills on the next touch, even one still in the
- * TLB; regrown pages read zero; the error cases (64 TiB, into the stack,
+ * TLB; regrown pages read zero; info() into a fresh page counts its fault
+ * before it reads the counters; the error cases (64 TiB, into the stack,
  * more than all RAM, past user space, below the heap's start) change
  * nothing. */
 #include <lib/stddef.h>
@@ -120,6 +121,26 @@ static void laziness(void)
 		      si.free_pages - free1, TOUCHED);
 }
 
+/* info() into a heap page not yet present makes it present before it reads
+ * the counters: asking again at once gives the same figures. */
+static void info_settles(void)
+{
+	uintptr_t b = brk_now();
+	struct sys_info *fresh = (struct sys_info *)b;
+
+	move(PAGE_SIZE, b);
+	assert(info(fresh) == ERR_OK);
+	sys();
+	if (fresh->num_pgfault != si.num_pgfault ||
+	    fresh->num_zerofill != si.num_zerofill ||
+	    fresh->free_pages != si.free_pages)
+		error("info() into a fresh page: faults %zu/%zu, zero-fills "
+		      "%zu/%zu, free %zu/%zu, then asked again",
+		      fresh->num_pgfault, si.num_pgfault, fresh->num_zerofill,
+		      si.num_zerofill, fresh->free_pages, si.free_pages);
+	move(-(ssize_t)PAGE_SIZE, b + PAGE_SIZE);
+}
+
 /* Regrown pages read zero; the page still holding the break keeps its
  * bytes. */
 static void regrow(void)
@@ -233,6 +254,7 @@ int main(void)
 	byte_granularity();
 	laziness();
 	regrow();
+	info_settles();
 	check_killed(true);
 	check_killed(false);
 	errors();

@@ -224,12 +224,15 @@ static bool run_test(const char *name)
 	bool timed_out;
 
 	printf("RUN %s\n", name);
+	/* The watchdog first: a test that counts live processes must find
+	 * the same number all the way through. */
+	watchdog = start_watchdog();
 	pid = start_test(name, &fd);
 	if (pid < 0) {
 		printf("FAIL %s: cannot start: %s\n", name, strerror(pid));
+		reap_all(watchdog);
 		return false;
 	}
-	watchdog = start_watchdog();
 	scan_output(fd, &o);
 	close(fd);
 	if (wait(pid, &status) != pid)
