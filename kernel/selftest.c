@@ -182,6 +182,36 @@ static void fault_null_read(void)
 	(void)*(volatile int *)0;
 }
 
+/* Load a fresh address space with one user page (R+W+X, PERM_U) at
+ * 0x400000 and return its address: the kernel must not touch it. */
+static volatile char *user_page_loaded(void)
+{
+	paddr_t root = vpmap_create(), pa = pmem_alloc(PMEM_ZERO);
+
+	if (!root || !pa ||
+	    vpmap_map(root, 0x400000, pa, PERM_RW | PERM_X | PERM_U) < 0)
+		panic("selftest: no memory for a user page");
+	vpmap_activate(root);
+	return (volatile char *)0x400000;
+}
+
+/* SMAP on x86_64, sstatus.SUM clear on RISC-V: the kernel reading a user
+ * page faults, since it reaches user memory only through the direct map. */
+static void fault_user_read(void)
+{
+	volatile char *p = user_page_loaded();
+	kprintf("selftest: kernel reading user memory at %p\n", (void *)p);
+	(void)*p;
+}
+
+/* SMEP on x86_64; on RISC-V S-mode never executes user pages. */
+static void fault_user_exec(void)
+{
+	volatile char *p = user_page_loaded();
+	kprintf("selftest: kernel executing user memory at %p\n", (void *)p);
+	((void (*)(void))(uintptr_t)p)();
+}
+
 struct selftest {
 	const char *name;
 	bool (*run)(void);   /* a test that returns */
@@ -197,6 +227,8 @@ static const struct selftest tests[] = {
     {"fault_text_write", NULL, fault_text_write},
     {"fault_data_exec", NULL, fault_data_exec},
     {"fault_null_read", NULL, fault_null_read},
+    {"fault_user_read", NULL, fault_user_read},
+    {"fault_user_exec", NULL, fault_user_exec},
 };
 
 noreturn void selftest_run(const char *which)

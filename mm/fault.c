@@ -37,6 +37,8 @@ static const char *pte_reason(vaddr_t va, enum access a, bool user)
 		return "not present";
 	if (user && !(perm & PERM_U))
 		return "kernel-only page";
+	if (!user && (perm & PERM_U))
+		return "user page";
 	if (a == ACCESS_WRITE && !(perm & PERM_W))
 		return "read-only page";
 	if (a == ACCESS_EXEC && !(perm & PERM_X))

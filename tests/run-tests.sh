@@ -40,11 +40,14 @@ record() {
 
 # make_for COLUMN ARGS...: make for a matrix column, "x86_64", "riscv" or
 # "x86_64-eager" (the FORK=eager build).
+# With BUILD_ROOT set, each column builds in $BUILD_ROOT/<column> instead
+# of build/<column> (to run the matrix beside another build).
 make_for() {
 	local column=$1 fork=cow
 	shift
 	[[ $column == *-eager ]] && fork=eager
-	make -s --no-print-directory ARCH="${column%-eager}" FORK=$fork "$@"
+	make -s --no-print-directory ARCH="${column%-eager}" FORK=$fork \
+		${BUILD_ROOT:+BUILD="$BUILD_ROOT/$column"} "$@"
 }
 
 # boot COLUMN NAME MEM CMDLINE: boot headless; sets $log, $status, $secs.
@@ -210,6 +213,8 @@ for arch in "${ARCHES[@]}"; do
 	check_fault "$arch" fault_text_write write "read-only page"
 	check_fault "$arch" fault_data_exec execute "no-execute page"
 	check_fault "$arch" fault_null_read read "not present"
+	check_fault "$arch" fault_user_read read "user page"
+	check_fault "$arch" fault_user_exec execute "user page"
 	check_memory "$arch" 8
 	check_memory "$arch" 2048
 	check_user_tests "$arch"

@@ -5,6 +5,6 @@ ARCH_CFLAGS := -m64 -march=x86-64 -mno-red-zone -mcmodel=kernel \
 ARCH_SRCS := $(wildcard arch/x86_64/*.c arch/x86_64/*.S)
 QEMU := qemu-system-x86_64
 # isa-debug-exit lets a failing kernel leave QEMU with a status of its own.
-QEMU_ARGS := -machine q35 -cpu qemu64,+nx -nic none \
+QEMU_ARGS := -machine q35 -cpu qemu64,+nx,+smep,+smap -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 GDB_ARCH := i386:x86-64

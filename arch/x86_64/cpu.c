@@ -1,5 +1,6 @@
 /* The calling CPU: per-CPU pointer (gs base), interrupt flag, frames. */
 #include "kernel/cpu.h"
+#include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/arch.h"
 #include "kernel/kprintf.h"
@@ -75,4 +76,26 @@ void arch_dump_cpu(void)
 		read_cr3());
 	kprintf("cr4 %016lx efer %016lx rflags %016lx\n", read_cr4(),
 		rdmsr(MSR_EFER), read_rflags());
+}
+
+/* Turn on SMEP and SMAP when the CPU has them (CPUID leaf 7, EBX bits 7 and
+ * 20): the kernel then faults on executing or touching any user page. It
+ * never needs to (copy-in/out goes through the direct map), so there is no
+ * stac/clac anywhere. */
+void cpu_protect_user(void)
+{
+	uint32_t r[4];
+	uint64_t cr4 = read_cr4();
+
+	cpuid(0, 0, r);
+	if (r[0] < 7)
+		return;
+	cpuid(7, 0, r);
+	if (r[1] & (1u << 7))
+		cr4 |= CR4_SMEP;
+	if (r[1] & (1u << 20))
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+	kprintf("x86_64: SMEP %s, SMAP %s\n", cr4 & CR4_SMEP ? "on" : "off",
+		cr4 & CR4_SMAP ? "on" : "off");
 }

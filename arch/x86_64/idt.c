@@ -61,4 +61,5 @@ void arch_trap_init(void)
 			 s->vector == VEC_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 	pic_init();
+	cpu_protect_user();
 }

@@ -26,5 +26,7 @@ void gdt_guard_ist(void);
 
 /* Handle the trap described by tf (called by trapentry.S, interrupts off). */
 void trap_dispatch(struct trapframe *tf);
+/* Turn on SMEP/SMAP if the CPU has them (cpu.c), from arch_trap_init. */
+void cpu_protect_user(void);
 
 #endif

@@ -67,6 +67,22 @@ static inline void write_cr3(uint64_t v)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+#define CR4_SMEP (1ul << 20) /* no kernel execution of user pages */
+#define CR4_SMAP (1ul << 21) /* no kernel access to user pages */
+
+/* cpuid leaf/subleaf: the four result registers. */
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
 static inline uint64_t read_rflags(void)
 {
 	uint64_t v;
