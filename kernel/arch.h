@@ -60,6 +60,23 @@ void arch_trap_init(void);
  * stacks with kmap_guard_page) so they stay reachable once it is live. */
 void arch_devices_init(void);
 
+/* ---- Other CPUs ------------------------------------------------------------
+ *
+ * The boot CPU calls arch_start_cpus once the kernel page table is live and
+ * processes can be made. The arch finds the other CPUs (ACPI MADT on x86_64;
+ * the device tree's /cpus, whose hart ids need not be 0..n-1, on RISC-V),
+ * starts at most max - 1 of them, each on a kernel stack of its own from
+ * kstack_alloc, and has each one: set up its own trap state (GDT/TSS/IDT,
+ * stvec), call arch_cpu_set(&cpus[id]) with cpus[id].self and .id filled,
+ * load kmap_root(), and call kmain_ap(id) with interrupts off. ids are
+ * 1, 2, ... in the order the CPUs start. Returns the number of CPUs running,
+ * the boot CPU included, after every started CPU has reached kmain_ap. */
+int arch_start_cpus(int max);
+/* Arch-neutral entry of a CPU other than the boot CPU (kernel/main.c). */
+noreturn void kmain_ap(int id);
+/* A short name of CPU id for the banner ("apic 1", "hart 3"). */
+const char *arch_cpu_name(int id);
+
 /* ---- Console and power --------------------------------------------------- */
 
 /* Write one byte to the console UART (polling; usable from any context). */
@@ -86,8 +103,9 @@ bool arch_intr_enabled(void);
  * (sti; hlt on x86_64, wfi then sstatus.SIE on RISC-V). */
 void arch_wait_for_interrupt(void);
 
-/* Start the periodic timer at hz ticks per second; each tick calls
- * timer_tick() (kernel/timer.c) with interrupts off. */
+/* Start the calling CPU's periodic timer at hz ticks per second; each tick
+ * calls timer_tick() (kernel/timer.c) with interrupts off. Every CPU calls
+ * it for itself. */
 void arch_timer_init(unsigned hz);
 
 /* The frame pointer of the caller's frame. */

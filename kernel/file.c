@@ -157,17 +157,26 @@ struct file *console_open(void)
 /* ---- The initrd: read-only files and one directory ------------------------
  */
 
+/* Guards the position of every initrd file: processes sharing one (dup,
+ * fork) may read it on two CPUs at once. */
+static struct spinlock initrd_pos_lock = SPINLOCK_INIT("initrd pos");
+
 static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 {
+	int64_t got = ERR_FAULT;
 	size_t take;
 
 	if (f->is_dir)
 		return ERR_INVAL; /* not open for reading: readdir it */
+	spin_lock(&initrd_pos_lock);
 	take = MIN(n, f->ifile.size - f->pos);
-	if (copy_to_user(ubuf, (const char *)f->ifile.data + f->pos, take) < 0)
-		return ERR_FAULT;
-	f->pos += take;
-	return (int64_t)take;
+	if (copy_to_user(ubuf, (const char *)f->ifile.data + f->pos, take) ==
+	    0) {
+		f->pos += take;
+		got = (int64_t)take;
+	}
+	spin_unlock(&initrd_pos_lock);
+	return got;
 }
 
 static const struct file_ops initrd_ops = {
@@ -205,18 +214,22 @@ int file_readdir(struct file *f, uintptr_t udirent)
 {
 	struct dirent d;
 	struct initrd_file ifile;
+	int err = ERR_END;
 
 	if (f->ops != &initrd_ops || !f->is_dir)
 		return ERR_FTYPE;
-	if (!initrd_entry((int)f->pos, &ifile))
-		return ERR_END;
-	memset(&d, 0, sizeof(d));
-	strlcpy(d.name, ifile.name, sizeof(d.name));
-	d.inode_num = ifile.index + 1;
-	if (copy_to_user(udirent, &d, sizeof(d)) < 0)
-		return ERR_FAULT;
-	f->pos++;
-	return ERR_OK;
+	spin_lock(&initrd_pos_lock);
+	if (initrd_entry((int)f->pos, &ifile)) {
+		memset(&d, 0, sizeof(d));
+		strlcpy(d.name, ifile.name, sizeof(d.name));
+		d.inode_num = ifile.index + 1;
+		err = copy_to_user(udirent, &d, sizeof(d)) < 0 ? ERR_FAULT
+							       : ERR_OK;
+		if (err == ERR_OK)
+			f->pos++;
+	}
+	spin_unlock(&initrd_pos_lock);
+	return err;
 }
 
 int file_fstat(struct file *f, uintptr_t ustat)

@@ -38,6 +38,24 @@ static void banner(const struct boot_info *bi)
 	kprintf("command line: '%s'\n", bi->cmdline);
 }
 
+/* Bring up the other CPUs and list every CPU running. */
+static void start_cpus(void)
+{
+	int n = arch_start_cpus(NCPU);
+
+	kprintf("cpus: %d running:", n);
+	for (int id = 0; id < n; id++)
+		kprintf(" %d (%s)", id, arch_cpu_name(id));
+	kprintf("\n");
+}
+
+noreturn void kmain_ap(int id)
+{
+	(void)id; /* the arch made cpus[id] this CPU's record already */
+	arch_timer_init(TIMER_HZ);
+	proc_scheduler();
+}
+
 /* Start init with the kernel command line's words as its arguments. */
 static noreturn void start_init(const char *cmdline)
 {
@@ -62,6 +80,7 @@ noreturn void kmain(struct boot_info *bi)
 
 	arch_timer_init(TIMER_HZ);
 	arch_intr_enable();
+	start_cpus();
 
 	char which[32];
 	if (cmdline_get(bi->cmdline, "selftest", which, sizeof(which)))

@@ -109,7 +109,7 @@ static void after_switch(struct proc *p)
 
 /* This CPU's scheduler loop: run runnable processes round robin, halt when
  * there are none. */
-static noreturn void scheduler(void)
+noreturn void proc_scheduler(void)
 {
 	struct cpu *c = mycpu();
 
@@ -518,5 +518,5 @@ noreturn void proc_start_init(const char *args)
 	p->files[2] = file_dup(console);
 	init_proc = p;
 	proc_launch(p, NULL);
-	scheduler();
+	proc_scheduler();
 }

@@ -54,6 +54,10 @@ struct proc *proc_current(void);
  * string args, and run the scheduler on this CPU forever. */
 noreturn void proc_start_init(const char *args);
 
+/* Run processes on this CPU forever (every CPU but the boot CPU, which
+ * enters it through proc_start_init). */
+noreturn void proc_scheduler(void);
+
 /* Give up the CPU and sleep until wakeup(chan). lk is held on entry and
  * again on return (it may be proc_lock itself). */
 void proc_sleep(const void *chan, struct spinlock *lk);

@@ -14,6 +14,12 @@
 
 struct vm_counters vm_counters;
 
+/* Counters are bumped by every CPU: atomically. */
+static void count(size_t *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
 const char *access_name(enum access a)
 {
 	switch (a) {
@@ -76,7 +82,7 @@ static const char *cow_resolve(struct addrspace *as, struct memregion *r,
 
 	if (pmem_refcount(pa) == 1) {
 		vpmap_protect(as->root, va, 1, r->perm | PERM_U);
-		vm_counters.num_cow_reuse++;
+		count(&vm_counters.num_cow_reuse);
 		return NULL;
 	}
 	copy = pmem_alloc(PMEM_USER);
@@ -88,7 +94,7 @@ static const char *cow_resolve(struct addrspace *as, struct memregion *r,
 		pmem_unref(copy);
 		return "out of memory";
 	}
-	vm_counters.num_cow_copy++;
+	count(&vm_counters.num_cow_copy);
 	return NULL;
 }
 
@@ -106,7 +112,7 @@ const char *mm_fault_resolve(struct addrspace *as, vaddr_t va, enum access a)
 	if (!vpmap_lookup(as->root, page, &pa, &perm)) {
 		if (!as_map_new_page(as, r, page, true))
 			return "out of memory";
-		vm_counters.num_zerofill++;
+		count(&vm_counters.num_zerofill);
 		return NULL;
 	}
 	if (a == ACCESS_WRITE && !(perm & PERM_W)) {
@@ -128,7 +134,7 @@ void mm_page_fault(const struct fault *f)
 		panic_at(f->fp, "page fault: kernel %s at %p (%s), pc %p",
 			 access_name(f->access), (void *)f->addr,
 			 pte_reason(f->addr, f->access, false), (void *)f->pc);
-	__atomic_fetch_add(&vm_counters.num_pgfault, 1, __ATOMIC_RELAXED);
+	count(&vm_counters.num_pgfault);
 	why = mm_fault_resolve(proc_current()->as, f->addr, f->access);
 	if (why)
 		proc_kill_current(why, f->pc, f->addr, access_name(f->access));

@@ -12,6 +12,8 @@
 #define NSLOTS (KSTACK_AREA_SIZE / SLOT_SIZE)
 #define STACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
 
+/* Guards the slot bitmap and the kernel page tables of the stack area,
+ * which every CPU changes through the one kernel root. */
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
 static uint64_t slot_used[(NSLOTS + 63) / 64];
 
@@ -26,30 +28,22 @@ void kstack_init(void)
 		panic("kstack_init: out of memory");
 }
 
-/* Claim a free slot number, or return NSLOTS. */
+/* Claim a free slot number, or return NSLOTS (kstack_lock held). */
 static size_t slot_claim(void)
 {
-	size_t slot = NSLOTS;
-
-	spin_lock(&kstack_lock);
-	for (size_t w = 0; w < ARRAY_SIZE(slot_used) && slot == NSLOTS; w++) {
+	for (size_t w = 0; w < ARRAY_SIZE(slot_used); w++)
 		for (int bit = 0; bit < 64 && slot_used[w] != ~0ull; bit++) {
 			if ((slot_used[w] >> bit) & 1 || w * 64 + bit >= NSLOTS)
 				continue;
 			slot_used[w] |= 1ull << bit;
-			slot = w * 64 + bit;
-			break;
+			return w * 64 + bit;
 		}
-	}
-	spin_unlock(&kstack_lock);
-	return slot;
+	return NSLOTS;
 }
 
 static void slot_release(size_t slot)
 {
-	spin_lock(&kstack_lock);
 	slot_used[slot / 64] &= ~(1ull << (slot % 64));
-	spin_unlock(&kstack_lock);
 }
 
 /* Give back the page tables of the stack slot at bottom if they emptied:
@@ -61,14 +55,12 @@ static void prune_tables(vaddr_t bottom)
 	vpmap_prune(kmap_root(), bottom + KSTACK_SIZE - PAGE_SIZE);
 }
 
-void *kstack_alloc(void)
+/* Map fresh frames for the stack in slot; false (nothing left mapped)
+ * when memory runs out. kstack_lock held. */
+static bool slot_fill(size_t slot)
 {
-	size_t slot = slot_claim();
-	vaddr_t bottom;
+	vaddr_t bottom = slot_bottom(slot);
 
-	if (slot == NSLOTS)
-		return NULL;
-	bottom = slot_bottom(slot);
 	for (size_t i = 0; i < STACK_PAGES; i++) {
 		paddr_t pa = pmem_alloc(0);
 		if (!pa || vpmap_map(kmap_root(), bottom + i * PAGE_SIZE, pa,
@@ -77,11 +69,27 @@ void *kstack_alloc(void)
 				pmem_unref(pa);
 			vpmap_unmap(kmap_root(), bottom, i, VPMAP_UNREF);
 			prune_tables(bottom);
-			slot_release(slot);
-			return NULL;
+			return false;
 		}
 	}
-	return (void *)(bottom + KSTACK_SIZE);
+	return true;
+}
+
+void *kstack_alloc(void)
+{
+	void *top = NULL;
+	size_t slot;
+
+	spin_lock(&kstack_lock);
+	slot = slot_claim();
+	if (slot < NSLOTS) {
+		if (slot_fill(slot))
+			top = (void *)(slot_bottom(slot) + KSTACK_SIZE);
+		else
+			slot_release(slot);
+	}
+	spin_unlock(&kstack_lock);
+	return top;
 }
 
 void kstack_free(void *top)
@@ -91,7 +99,9 @@ void kstack_free(void *top)
 
 	if (bottom != slot_bottom(slot) || slot >= NSLOTS)
 		panic("kstack_free: %p is not a kernel stack", top);
+	spin_lock(&kstack_lock);
 	vpmap_unmap(kmap_root(), bottom, STACK_PAGES, VPMAP_UNREF);
 	prune_tables(bottom);
 	slot_release(slot);
+	spin_unlock(&kstack_lock);
 }
