@@ -105,7 +105,8 @@ void arch_wait_for_interrupt(void);
 
 /* Start the calling CPU's periodic timer at hz ticks per second; each tick
  * calls timer_tick() (kernel/timer.c) with interrupts off. Every CPU calls
- * it for itself. */
+ * it for itself, the boot CPU first, before arch_start_cpus (x86_64
+ * calibrates the local APIC timer there). */
 void arch_timer_init(unsigned hz);
 
 /* The frame pointer of the caller's frame. */

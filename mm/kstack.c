@@ -89,6 +89,13 @@ void *kstack_alloc(void)
 			slot_release(slot);
 	}
 	spin_unlock(&kstack_lock);
+	/* This CPU may still hold translations of the slot from a stack that
+	 * lived there before, on frames since freed, and it is about to
+	 * write the new one (fork sets up its frame) without a root switch
+	 * in between. Any other CPU reaches the stack only after loading the
+	 * process's root, which drops every kernel translation too. */
+	for (size_t i = 0; top && i < STACK_PAGES; i++)
+		vpmap_flush_tlb(kmap_root(), slot_bottom(slot) + i * PAGE_SIZE);
 	return top;
 }
 

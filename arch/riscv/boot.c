@@ -1,8 +1,9 @@
 /*
  * riscv_boot: from entry.S to kmain. Runs in the high half on the boot
  * stack, still on the boot page table (which maps all of KMAP_BASE), with
- * interrupts off. Reads the device tree into a struct boot_info, starts the
- * UART and hands over to the arch-neutral kernel.
+ * interrupts off. Reads the device tree into a struct boot_info (and the
+ * other harts' ids, for smp.c), starts the UART and hands over to the
+ * arch-neutral kernel.
  */
 #include "arch/riscv/boot_layout.h"
 #include "arch/riscv/fdt.h"
@@ -73,5 +74,6 @@ noreturn void riscv_boot(unsigned long hartid, paddr_t fdt_pa)
 	boot_ram_from_fdt(&bi, fdt, fdt_pa);
 	riscv_timebase_hz =
 	    fdt_prop_u32(fdt, fdt_path(fdt, "/cpus"), "timebase-frequency", 0);
+	smp_harts_from_fdt(fdt);
 	kmain(&bi);
 }

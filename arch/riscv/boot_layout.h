@@ -18,4 +18,9 @@
 #define BOOT_KMAP_GIGAPAGES 128 /* KMAP_SIZE >> 30 */
 #define BOOT_KIMAGE_SLOT 510	/* KIMAGE_BASE */
 
+/* struct hart_boot (smp.c) as _ap_entry reads it: the satp value of the
+ * kernel root and the top of the hart's kernel stack. */
+#define HART_BOOT_SATP 0
+#define HART_BOOT_STACK_TOP 8
+
 #endif

@@ -5,6 +5,7 @@
  * A frame built with -fno-omit-frame-pointer: s0 (fp) points just above it,
  * the return address is at fp - 8 and the caller's fp at fp - 16.
  */
+#include "kernel/cpu.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/platform.h"
 #include "kernel/arch.h"
@@ -70,6 +71,7 @@ void arch_dump_cpu(void)
 	kprintf("hart %lu: sstatus %016lx sepc %016lx scause %016lx\n"
 		"  stval %016lx satp %016lx\n"
 		"  sp %016lx fp %016lx ra %016lx\n",
-		riscv_boot_hartid, csr_read(sstatus), csr_read(sepc),
-		csr_read(scause), csr_read(stval), csr_read(satp), sp, fp, ra);
+		riscv_cpu_hartid(arch_cpu()->id), csr_read(sstatus),
+		csr_read(sepc), csr_read(scause), csr_read(stval),
+		csr_read(satp), sp, fp, ra);
 }

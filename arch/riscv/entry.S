@@ -5,7 +5,8 @@
  * pc = 0x80200000 (physical), a0 = hart id, a1 = physical address of the
  * device tree. The code is linked at its high-half address but, built with
  * -mcmodel=medany, reaches everything PC-relatively, so it runs at either.
- * docs/boot-riscv.md draws the sequence.
+ * The other harts enter at _ap_entry, sent there by SBI hart_start (smp.c).
+ * docs/boot.md and docs/smp-riscv.md draw both sequences.
  */
 #include "arch/riscv/boot_layout.h"
 #include "arch/riscv/csr.h"
@@ -13,30 +14,40 @@
 /* A 1 GiB leaf: valid, R+W+X, accessed and dirty preset. */
 #define GIGAPAGE(pa) (((pa) >> 2) | 0xcf)
 
-	.section .text.entry, "ax", @progbits
-	.globl _entry
-/* Turn on Sv39 with the boot page table, move to the high half, set up the
- * boot stack, clear .bss and call riscv_boot(hartid, dtb); never returns. */
-_entry:
+/* Interrupts off and no access to user pages: the S-mode state every hart
+ * starts the kernel in. */
+.macro	interrupts_off
 	li	t0, SSTATUS_SIE | SSTATUS_SUM
-	csrc	sstatus, t0		/* interrupts off; no access to user pages */
+	csrc	sstatus, t0
 	csrw	sie, zero
-	mv	s1, a0			/* hart id */
-	mv	s2, a1			/* device tree, physical */
+.endm
 
+/* Turn on Sv39 with the boot page table, still fetching through its
+ * identity gigapage, and jump to the high-half address of the code right
+ * after the macro. Clobbers t0 and t1. */
+.macro	boot_paging_on
 	lla	t0, boot_pagetable	/* PC-relative: its physical address */
 	srli	t0, t0, BOOT_PAGE_SHIFT
 	li	t1, SATP_MODE_SV39
 	or	t0, t0, t1
 	csrw	satp, t0
 	sfence.vma
-
-	/* Still fetching through the identity gigapage: jump high. */
 	lla	t0, 1f
 	li	t1, BOOT_KIMAGE_OFFSET
 	add	t0, t0, t1
 	jr	t0
 1:
+.endm
+
+	.section .text.entry, "ax", @progbits
+	.globl _entry
+/* Turn on Sv39 with the boot page table, move to the high half, set up the
+ * boot stack, clear .bss and call riscv_boot(hartid, dtb); never returns. */
+_entry:
+	interrupts_off
+	mv	s1, a0			/* hart id */
+	mv	s2, a1			/* device tree, physical */
+	boot_paging_on
 	lla	sp, boot_stack_top	/* from here on every address is high */
 	lla	t0, _bss_start
 	lla	t1, _kernel_end
@@ -52,6 +63,26 @@ _entry:
 	call	riscv_boot
 4:	wfi				/* riscv_boot does not return */
 	j	4b
+
+	.globl _ap_entry
+/* Where SBI hart_start sends every other hart (smp.c): MMU off, a0 = hart
+ * id, a1 = its struct hart_boot, a kernel-image address. The way into the
+ * high half is _entry's; then the kernel root, whose KSTACK_AREA holds the
+ * hart's stack, and riscv_ap_boot(record); never returns. */
+_ap_entry:
+	interrupts_off
+	mv	s1, a1
+	boot_paging_on
+	ld	t0, HART_BOOT_SATP(s1)
+	csrw	satp, t0
+	sfence.vma
+	ld	sp, HART_BOOT_STACK_TOP(s1)
+	li	s0, 0
+	li	ra, 0
+	mv	a0, s1
+	call	riscv_ap_boot
+5:	wfi				/* riscv_ap_boot does not return */
+	j	5b
 
 /*
  * The boot page table: three kinds of 1 GiB leaves in one root table.

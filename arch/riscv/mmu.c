@@ -1,11 +1,17 @@
 /* The MMU controls: loading a root (satp) and flushing the TLB (sfence.vma).
  * No ASIDs: every root switch flushes everything. */
 #include "arch/riscv/csr.h"
+#include "arch/riscv/platform.h"
 #include "kernel/arch.h"
+
+uint64_t riscv_satp(paddr_t root)
+{
+	return SATP_MODE_SV39 | root >> PAGE_SHIFT;
+}
 
 void arch_set_root(paddr_t root)
 {
-	csr_write(satp, SATP_MODE_SV39 | root >> PAGE_SHIFT);
+	csr_write(satp, riscv_satp(root));
 	asm volatile("sfence.vma" : : : "memory");
 }
 

@@ -29,6 +29,15 @@ void uart_remap(void *regs);
 /* Where the SiFive test finisher's register is mapped. */
 void power_init(void *regs);
 
+/* Remember the enabled harts of the device tree's /cpus for
+ * arch_start_cpus (after riscv_boot_hartid is known). */
+void smp_harts_from_fdt(const void *fdt);
+/* The hart id of CPU id (0: the boot hart), once that CPU runs. */
+unsigned long riscv_cpu_hartid(int id);
+
+/* The satp value that makes root the current Sv39 page table. */
+uint64_t riscv_satp(paddr_t root);
+
 /* The supervisor timer interrupt: program the next tick, count this one. */
 void riscv_timer_interrupt(void);
 

@@ -76,10 +76,3 @@ noreturn void arch_return_to_user(struct trapframe *tf)
 	csr_write(sstatus, user_sstatus(csr_read(sstatus)));
 	riscv_user_return(tf, top);
 }
-
-/* fence.i orders this hart's instruction fetches after its stores. With
- * more than one hart, the others need a remote fence.i (SBI) too. */
-void arch_sync_icache(void)
-{
-	asm volatile("fence.i" : : : "memory");
-}

@@ -8,16 +8,33 @@
 
 #include "kernel/types.h"
 
-#define SBI_EXT_TIME 0x54494D45 /* "TIME" */
-#define SBI_EXT_SRST 0x53525354 /* "SRST" */
+#define SBI_EXT_TIME 0x54494D45	  /* "TIME" */
+#define SBI_EXT_SRST 0x53525354	  /* "SRST" */
+#define SBI_EXT_HSM 0x48534D	  /* "HSM": hart state management */
+#define SBI_EXT_RFENCE 0x52464E43 /* "RFNC": remote fences */
 
 #define SBI_SRST_TYPE_SHUTDOWN 0
 #define SBI_SRST_REASON_NONE 0
 #define SBI_SRST_REASON_FAILURE 1
 
+/* Does the firmware implement extension ext (SBI base probe_extension)? */
+bool sbi_has_extension(long ext);
+
 /* Ask for a supervisor timer interrupt once the time CSR reaches
  * stime_value; clears the pending one. Returns the SBI error (0 = success). */
 long sbi_set_timer(uint64_t stime_value);
+
+/* Start the stopped hart hartid in S-mode at physical address start, with
+ * the MMU off, sstatus.SIE = 0, a0 = hartid and a1 = opaque. Returns the SBI
+ * error (0 = the firmware will start it; it has not necessarily run yet). */
+long sbi_hart_start(unsigned long hartid, paddr_t start, unsigned long opaque);
+/* Stop the calling hart (it can be started again by hart_start). */
+noreturn void sbi_hart_stop(void);
+
+/* Make every hart in hart_mask (bit i = hart hart_mask_base + i) execute
+ * fence.i; returns the SBI error once they have (OpenSBI waits for an
+ * acknowledgement from every target, the caller included). */
+long sbi_remote_fence_i(unsigned long hart_mask, unsigned long hart_mask_base);
 
 /* Reset or power off the machine; returns only when the firmware refuses
  * (then with the SBI error). */

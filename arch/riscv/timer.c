@@ -2,21 +2,24 @@
  * The periodic timer: the time CSR counts at the device tree's
  * timebase-frequency, and the SBI TIME extension raises a supervisor timer
  * interrupt when it reaches the deadline we set. Each interrupt sets the
- * next deadline one period later.
+ * next deadline one period later. Every hart has its own deadline (the
+ * firmware keeps one per hart), so each CPU starts its own timer.
  */
 #include "kernel/timer.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/platform.h"
 #include "arch/riscv/sbi.h"
 #include "kernel/arch.h"
+#include "kernel/cpu.h"
 #include "kernel/kprintf.h"
 
-static uint64_t tick_period; /* in time-CSR units */
+static uint64_t tick_period[NCPU]; /* by cpu id, in time-CSR units */
 
-/* Ask the firmware for an interrupt one period from now. */
+/* Ask the firmware for an interrupt on this hart one period from now
+ * (interrupts off: the CPU must not change in between). */
 static void schedule_next_tick(void)
 {
-	long err = sbi_set_timer(csr_read(time) + tick_period);
+	long err = sbi_set_timer(csr_read(time) + tick_period[mycpu()->id]);
 
 	if (err)
 		panic("schedule_next_tick: SBI set_timer failed (%ld)", err);
@@ -27,9 +30,11 @@ void arch_timer_init(unsigned hz)
 	if (riscv_timebase_hz == 0)
 		panic("arch_timer_init: no /cpus/timebase-frequency in the "
 		      "device tree");
-	tick_period = riscv_timebase_hz / hz;
+	intr_push();
+	tick_period[mycpu()->id] = riscv_timebase_hz / hz;
 	schedule_next_tick();
 	csr_set(sie, SIE_STIE);
+	intr_pop();
 }
 
 void riscv_timer_interrupt(void)

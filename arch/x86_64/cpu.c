@@ -82,20 +82,19 @@ void arch_dump_cpu(void)
  * 20): the kernel then faults on executing or touching any user page. It
  * never needs to (copy-in/out goes through the direct map), so there is no
  * stac/clac anywhere. */
-void cpu_protect_user(void)
+uint64_t cpu_protect_user(void)
 {
 	uint32_t r[4];
 	uint64_t cr4 = read_cr4();
 
 	cpuid(0, 0, r);
 	if (r[0] < 7)
-		return;
+		return cr4;
 	cpuid(7, 0, r);
 	if (r[1] & (1u << 7))
 		cr4 |= CR4_SMEP;
 	if (r[1] & (1u << 20))
 		cr4 |= CR4_SMAP;
 	write_cr4(cr4);
-	kprintf("x86_64: SMEP %s, SMAP %s\n", cr4 & CR4_SMEP ? "on" : "off",
-		cr4 & CR4_SMAP ? "on" : "off");
+	return cr4;
 }

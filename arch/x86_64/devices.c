@@ -1,10 +1,15 @@
 /* Devices that need the kernel page table. COM1, the PIC and the PIT are
- * reached through I/O ports, so nothing needs mapping yet. */
+ * reached through I/O ports; the local APIC and the ACPI tables are
+ * memory-mapped. */
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/arch.h"
 
-/* Runs once the kernel page table exists: guard the double-fault stack. */
+/* Runs once the kernel page table exists (the boot one still live): guard
+ * the boot CPU's double-fault stack, read the MADT and map the local APIC
+ * and the other CPUs' trampoline page. */
 void arch_devices_init(void)
 {
 	gdt_guard_ist();
+	smp_find_cpus();
 }

@@ -1,13 +1,16 @@
 /*
- * The GDT and TSS. Long mode ignores segment bases and limits; the GDT is
- * there for privilege levels (kernel/user code and data) and to point at
- * the TSS, whose interest is its stacks: rsp0 for traps from user mode
- * (arch_set_kernel_stack) and IST1, a stack of its own for double faults,
- * so that overflowing a kernel stack still reports "double fault".
+ * The GDT and TSS, one of each per CPU. Long mode ignores segment bases
+ * and limits; the GDT is there for privilege levels (kernel/user code and
+ * data) and to point at the TSS, whose interest is its stacks: rsp0 for
+ * traps from user mode (arch_set_kernel_stack) and IST1, a stack of its
+ * own for double faults, so that overflowing a kernel stack still reports
+ * "double fault".
  */
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/arch.h"
+#include "kernel/cpu.h"
+#include "kernel/string.h"
 #include "mm/kmap.h"
 
 struct tss {
@@ -33,21 +36,26 @@ struct gdt_ptr {
 
 #define IST_STACK_SIZE (2 * PAGE_SIZE)
 
-/* The double-fault stack with a spare page below it for a guard. */
+/* The boot CPU's double-fault stack with a spare page below it for a
+ * guard; the other CPUs get theirs from kstack_alloc (smp.c). */
 static struct {
 	char guard[PAGE_SIZE];
 	char stack[IST_STACK_SIZE];
 } ist_double_fault __attribute__((aligned(PAGE_SIZE)));
 
-static struct tss tss;
+/* Each CPU's own GDT and TSS: a TSS descriptor is marked busy when loaded,
+ * and rsp0 is per CPU, so neither can be shared. */
+static struct cpu_tables {
+	uint64_t gdt[SEL_TSS / 8 + 2]; /* the TSS descriptor takes two slots */
+	struct tss tss;
+} tables[NCPU];
 
-static uint64_t gdt[] = {
+static const uint64_t gdt_template[SEL_TSS / 8] = {
     [0] = 0,
     [SEL_KCODE / 8] = SEG_CODE64,
     [SEL_KDATA / 8] = SEG_DATA,
     [SEL_UDATA / 8] = SEG_DATA | SEG_DPL3,
     [SEL_UCODE / 8] = SEG_CODE64 | SEG_DPL3,
-    [SEL_TSS / 8 + 1] = 0, /* the TSS descriptor takes two slots */
 };
 
 /* The two-slot system descriptor for a TSS at base. */
@@ -61,19 +69,12 @@ static void set_tss_descriptor(uint64_t *slot, uintptr_t base)
 	slot[1] = base >> 32;
 }
 
-/* Fill in the TSS (IST1) and its descriptor, load the GDT, reload cs, ds,
- * es and ss, and load the task register. */
-void gdt_init(void)
+/* Load gdt, reload cs with a far return, ds, es and ss, and load the task
+ * register. fs and gs stay: gs holds the per-CPU base already. */
+static void load_gdt(const uint64_t *gdt, size_t size)
 {
-	struct gdt_ptr ptr = {sizeof(gdt) - 1, (uintptr_t)gdt};
+	struct gdt_ptr ptr = {size - 1, (uintptr_t)gdt};
 
-	tss.ist[IST_DOUBLE_FAULT - 1] =
-	    (uintptr_t)ist_double_fault.stack + IST_STACK_SIZE;
-	tss.iomap_base = sizeof(struct tss); /* no I/O permission bitmap */
-	set_tss_descriptor(&gdt[SEL_TSS / 8], (uintptr_t)&tss);
-
-	/* Reload cs with a far return; fs and gs stay: gs holds the per-CPU
-	 * base already. */
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
 			 "lea 1f(%%rip), %%rax\n\t"
@@ -90,14 +91,31 @@ void gdt_init(void)
 			 : "rax", "memory");
 }
 
-/* TSS.rsp0: where the CPU switches on a trap from ring 3, and so where
- * the trap frame lands (see kernel/arch.h). One TSS: one CPU for now. */
-void arch_set_kernel_stack(void *kstack_top)
+void gdt_init(int id, void *ist_top)
 {
-	tss.rsp[0] = (uintptr_t)kstack_top;
+	struct cpu_tables *t = &tables[id];
+
+	memcpy(t->gdt, gdt_template, sizeof(gdt_template));
+	t->tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)ist_top;
+	t->tss.iomap_base = sizeof(struct tss); /* no I/O permission bitmap */
+	set_tss_descriptor(&t->gdt[SEL_TSS / 8], (uintptr_t)&t->tss);
+	load_gdt(t->gdt, sizeof(t->gdt));
 }
 
-/* The double-fault stack's guard (see trap.h). */
+void *gdt_boot_ist(void)
+{
+	return ist_double_fault.stack + IST_STACK_SIZE;
+}
+
+/* TSS.rsp0 of the calling CPU: where it switches on a trap from ring 3,
+ * and so where the trap frame lands (see kernel/arch.h). Called with
+ * interrupts off, so the CPU cannot change under us. */
+void arch_set_kernel_stack(void *kstack_top)
+{
+	tables[mycpu()->id].tss.rsp[0] = (uintptr_t)kstack_top;
+}
+
+/* The boot CPU's double-fault stack's guard (see trap.h). */
 void gdt_guard_ist(void)
 {
 	kmap_guard_page(ist_double_fault.stack);

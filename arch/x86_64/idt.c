@@ -4,7 +4,9 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/x86.h"
 #include "kernel/arch.h"
+#include "kernel/kprintf.h"
 
 struct gate {
 	uint16_t offset_low;
@@ -47,19 +49,29 @@ static void set_gate(unsigned vec, void (*entry)(void), uint8_t type,
 	};
 }
 
-/* GDT and TSS, the IDT, and the PIC remapped with every line masked, so
- * that no interrupt arrives before a driver asks for it. */
-void arch_trap_init(void)
+void idt_load(void)
 {
 	struct idt_ptr ptr = {sizeof(idt) - 1, (uintptr_t)idt};
 
-	gdt_init();
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+/* The boot CPU's GDT and TSS, the IDT (built here once, loaded by every
+ * CPU), SMEP/SMAP, and the PIC remapped with every line masked: the local
+ * APIC delivers the interrupts the kernel takes. */
+void arch_trap_init(void)
+{
+	uint64_t cr4;
+
+	gdt_init(0, gdt_boot_ist());
 	for (const struct trap_stub *s = trap_stubs; s < trap_stubs_end; s++)
 		set_gate(s->vector, s->entry,
 			 s->vector == VEC_SYSCALL ? GATE_INTERRUPT_USER
 						  : GATE_INTERRUPT,
 			 s->vector == VEC_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
-	__asm__ volatile("lidt %0" : : "m"(ptr));
+	idt_load();
 	pic_init();
-	cpu_protect_user();
+	cr4 = cpu_protect_user();
+	kprintf("x86_64: SMEP %s, SMAP %s\n", cr4 & CR4_SMEP ? "on" : "off",
+		cr4 & CR4_SMAP ? "on" : "off");
 }

@@ -19,14 +19,22 @@
 #define SEL_UCODE 0x28
 #define SEL_TSS 0x30
 
-/* Interrupt vectors: the legacy PIC's IRQ 0-15 are remapped to 32-47.
- * Plain numbers, because trapentry.S builds symbol names from them. */
+/* Interrupt vectors: the legacy PIC's IRQ 0-15 are remapped to 32-47 (and
+ * all masked); each CPU's local APIC timer has a vector of its own. Plain
+ * numbers, because trapentry.S builds symbol names from them. */
 #define VEC_PAGE_FAULT 14
 #define VEC_IRQ0 32
-#define VEC_TIMER 32 /* IRQ 0, the PIT */
 /* IRQ 7: what the master PIC sends when a request vanished before it was
  * acknowledged. */
-#define VEC_SPURIOUS 39
+#define VEC_PIC_SPURIOUS 39
+#define VEC_TIMER 48	/* the local APIC timer, on every CPU */
 #define VEC_SYSCALL 128 /* int $0x80, the only gate user mode may call */
+/* What a local APIC delivers when an interrupt vanished before the CPU
+ * took it (no EOI for this one). */
+#define VEC_APIC_SPURIOUS 255
+
+/* Where the other CPUs start, in real mode (a page below 1 MiB that is not
+ * RAM to pmem; the SIPI vector is its page number). */
+#define LAYOUT_TRAMPOLINE_PA 0x8000
 
 #endif

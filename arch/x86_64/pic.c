@@ -1,5 +1,6 @@
-/* The 8259 PIC pair, programmed once and used for the PIT only (the local
- * APIC takes over with SMP). */
+/* The 8259 PIC pair, programmed once so that it stays silent: remapped
+ * away from the exception vectors (where a stray IRQ would look like a
+ * fault) and every line masked. The local APIC timer ticks instead. */
 #include "arch/x86_64/pic.h"
 
 #include "arch/x86_64/layout.h"
@@ -13,7 +14,6 @@
 #define ICW3_MASTER_SLAVE_ON_IRQ2 0x04
 #define ICW3_SLAVE_ID 0x02
 #define ICW4_8086 0x01
-#define OCW2_EOI 0x20
 #define MASK_ALL 0xff
 
 /* ICW1-4 to both chips: vectors VEC_IRQ0 and VEC_IRQ0 + 8, slave on
@@ -30,18 +30,4 @@ void pic_init(void)
 	outb(PIC2_DATA, ICW4_8086);
 	outb(PIC1_DATA, MASK_ALL);
 	outb(PIC2_DATA, MASK_ALL);
-}
-
-/* Clear irq's bit in the master's mask register. */
-void pic_unmask(unsigned irq)
-{
-	outb(PIC1_DATA, inb(PIC1_DATA) & ~(1u << irq));
-}
-
-/* Non-specific EOI: to the slave too when the IRQ came through it. */
-void pic_eoi(unsigned irq)
-{
-	if (irq >= 8)
-		outb(PIC2_CMD, OCW2_EOI);
-	outb(PIC1_CMD, OCW2_EOI);
 }

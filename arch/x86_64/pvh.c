@@ -1,9 +1,11 @@
 /*
  * The C half of the PVH boot: turn the loader's hvm_start_info into the
- * neutral struct boot_info, point the per-CPU register at cpus[0], start
- * the console and enter kmain. The layout is Xen's public
- * arch-x86/hvm/start_info.h (version 1 adds the memory map).
+ * neutral struct boot_info (keeping the ACPI RSDP for smp.c), point the
+ * per-CPU register at cpus[0], start the console and enter kmain. The
+ * layout is Xen's public arch-x86/hvm/start_info.h (version 1 adds the
+ * memory map).
  */
+#include "arch/x86_64/acpi.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/uart.h"
 #include "kernel/arch.h"
@@ -131,5 +133,6 @@ noreturn void pvh_boot(paddr_t si_pa)
 	read_modules(si);
 	if (si->cmdline_paddr)
 		strlcpy(bi.cmdline, P2V(si->cmdline_paddr), sizeof(bi.cmdline));
+	acpi_rsdp = si->rsdp_paddr; /* for the MADT (arch_devices_init) */
 	kmain(&bi);
 }

@@ -6,8 +6,8 @@
  */
 #include "arch/x86_64/trap.h"
 
+#include "arch/x86_64/lapic.h"
 #include "arch/x86_64/layout.h"
-#include "arch/x86_64/pic.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/kprintf.h"
 #include "kernel/timer.h"
@@ -109,10 +109,11 @@ static void page_fault(const struct trapframe *tf)
 	mm_page_fault(&f);
 }
 
-/* Acknowledge the PIC first, for the tick may switch to another thread. */
-static void timer_interrupt(const struct trapframe *tf)
+/* This CPU's local APIC timer. Acknowledge it first, for the tick may
+ * switch to another thread. */
+static void timer_interrupt(void)
 {
-	pic_eoi(tf->vector - VEC_IRQ0);
+	lapic_eoi();
 	timer_tick();
 }
 
@@ -129,15 +130,16 @@ static void user_trap(struct trapframe *tf)
 		page_fault(tf);
 		return;
 	case VEC_TIMER:
-		timer_interrupt(tf);
+		timer_interrupt();
 		return;
-	case VEC_SPURIOUS:
-		return; /* no EOI: the PIC has nothing in service */
+	case VEC_PIC_SPURIOUS:
+	case VEC_APIC_SPURIOUS:
+		return; /* no EOI: nothing is in service */
 	}
 	trap_user_kill(trap_name(tf->vector), tf->rip, 0);
 }
 
-/* A trap from kernel mode: page fault -> mm/, timer -> tick, spurious PIC
+/* A trap from kernel mode: page fault -> mm/, timer -> tick, spurious
  * interrupt -> nothing; anything else is a kernel bug and panics. */
 static void kernel_trap(struct trapframe *tf)
 {
@@ -146,9 +148,10 @@ static void kernel_trap(struct trapframe *tf)
 		page_fault(tf);
 		return;
 	case VEC_TIMER:
-		timer_interrupt(tf);
+		timer_interrupt();
 		return;
-	case VEC_SPURIOUS:
+	case VEC_PIC_SPURIOUS:
+	case VEC_APIC_SPURIOUS:
 		return;
 	}
 	print_trapframe(tf);

@@ -19,14 +19,22 @@ extern const struct trap_stub trap_stubs[], trap_stubs_end[];
 /* The interrupt stack table slot of the double-fault handler. */
 #define IST_DOUBLE_FAULT 1
 
-/* Load the kernel GDT and TSS on this CPU (gs base is left alone). */
-void gdt_init(void);
-/* Unmap the page below the double-fault stack; needs the kernel page table. */
+/* Fill CPU id's own GDT and TSS (IST1 = ist_top, the top of its
+ * double-fault stack) and load them on the calling CPU, which must be CPU
+ * id (gs base is left alone). */
+void gdt_init(int id, void *ist_top);
+/* The top of the boot CPU's double-fault stack (static, in .bss). */
+void *gdt_boot_ist(void);
+/* Unmap the page below the boot CPU's double-fault stack; needs the kernel
+ * page table. */
 void gdt_guard_ist(void);
+/* Load the IDT that arch_trap_init built (every CPU shares it). */
+void idt_load(void);
 
 /* Handle the trap described by tf (called by trapentry.S, interrupts off). */
 void trap_dispatch(struct trapframe *tf);
-/* Turn on SMEP/SMAP if the CPU has them (cpu.c), from arch_trap_init. */
-void cpu_protect_user(void);
+/* Turn on SMEP/SMAP if the CPU has them (cpu.c), on every CPU; returns
+ * the new CR4. */
+uint64_t cpu_protect_user(void);
 
 #endif

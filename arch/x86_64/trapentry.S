@@ -34,9 +34,10 @@ trap_stubs:
 	.irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	stub \vec
 	.endr
+	stub VEC_PIC_SPURIOUS
 	stub VEC_TIMER
-	stub VEC_SPURIOUS
 	stub VEC_SYSCALL
+	stub VEC_APIC_SPURIOUS
 	.section .rodata
 	.globl trap_stubs_end
 trap_stubs_end:

@@ -7,6 +7,8 @@
 
 #include "kernel/types.h"
 
+#define MSR_APIC_BASE 0x1b
+#define MSR_APIC_BASE_ADDR 0x000ffffffffff000ul /* the local APIC's page */
 #define MSR_EFER 0xc0000080
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102

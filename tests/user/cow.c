@@ -116,7 +116,8 @@ static void big_fork(void)
 {
 	size_t n = BIG_PAGES, free0, copy0, reuse0, faults0;
 	unsigned char *p;
-	int fds[2], pid;
+	int fds[2], go[2], pid;
+	char c;
 
 	sys();
 	if (si.total_pages < 8 * n)
@@ -124,12 +125,15 @@ static void big_fork(void)
 	big_pages = n;
 	p = heap_pages(n);
 	fill(p, n, 0x11);
-	assert(pipe(fds) == ERR_OK);
+	assert(pipe(fds) == ERR_OK && pipe(go) == ERR_OK);
 	sys();
 	free0 = si.free_pages;
 	pid = fork();
 	assert(pid >= 0);
 	if (pid == 0) {
+		/* Measure only once the parent has taken its own copy-on-write
+		 * faults (its stack), which another CPU would count too. */
+		assert(read(go[0], &c, 1) == 1);
 		sys();
 		child_report.fork_cost = free0 - si.free_pages;
 		copy0 = si.num_cow_copy;
@@ -149,11 +153,14 @@ static void big_fork(void)
 		       sizeof(child_report));
 		exit(0);
 	}
+	notify(go[1]);
 	assert(read(fds[0], &child_report, sizeof(child_report)) ==
 	       sizeof(child_report));
 	reap(pid, "big fork");
 	close(fds[0]);
 	close(fds[1]);
+	close(go[0]);
+	close(go[1]);
 	if (!holds(p, n, 0x11))
 		error("big fork: the child's writes reached the parent");
 	eager = child_report.fork_cost >= n;
