@@ -38,16 +38,22 @@ record() {
 	fi
 }
 
-# make_for COLUMN ARGS...: make for a matrix column, "x86_64", "riscv" or
-# "x86_64-eager" (the FORK=eager build).
+# make_for COLUMN ARGS...: make for a matrix column: "x86_64", "riscv",
+# "x86_64-eager" (the FORK=eager build) or "<arch>-cpus2" (two CPUs, run
+# truly in parallel by multi-threaded TCG).
 # With BUILD_ROOT set, each column builds in $BUILD_ROOT/<column> instead
 # of build/<column> (to run the matrix beside another build).
 make_for() {
-	local column=$1 fork=cow
+	local column=$1 fork=cow cpus=1 extra=
 	shift
 	[[ $column == *-eager ]] && fork=eager
-	make -s --no-print-directory ARCH="${column%-eager}" FORK=$fork \
-		${BUILD_ROOT:+BUILD="$BUILD_ROOT/$column"} "$@"
+	if [[ $column == *-cpus2 ]]; then
+		cpus=2
+		extra="-accel tcg,thread=multi"
+	fi
+	make -s --no-print-directory ARCH="${column%-*}" FORK=$fork CPUS=$cpus \
+		QEMUEXTRA="$extra" \
+		${BUILD_ROOT:+BUILD="$BUILD_ROOT/${column%-cpus2}"} "$@"
 }
 
 # boot COLUMN NAME MEM CMDLINE: boot headless; sets $log, $status, $secs.
@@ -221,6 +227,12 @@ for arch in "${ARCHES[@]}"; do
 	check_low_memory "$arch"
 done
 
+# Two CPUs: the user suite again, with processes really running in parallel.
+for arch in "${ARCHES[@]}"; do
+	echo "== $arch with CPUS=2"
+	check_user_tests "$arch-cpus2"
+done
+
 # The eager-copy fork, the baseline copy-on-write is measured against, must
 # keep passing the user suite too (x86_64 only: the fork code is arch-neutral).
 if [[ " ${ARCHES[*]} " == *" x86_64 "* ]]; then
@@ -228,7 +240,7 @@ if [[ " ${ARCHES[*]} " == *" x86_64 "* ]]; then
 	build x86_64-eager && check_user_tests x86_64-eager
 fi
 
-COLUMNS=(x86_64 riscv x86_64-eager)
+COLUMNS=(x86_64 riscv x86_64-cpus2 riscv-cpus2 x86_64-eager)
 echo
 printf '| %-26s |' test
 for arch in "${COLUMNS[@]}"; do printf ' %-12s |' "$arch"; done
