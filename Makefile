@@ -9,7 +9,7 @@
 
 ARCH ?= x86_64
 MEM ?= 256M
-CPUS ?= 1
+CPUS ?= 2
 QEMUEXTRA ?=
 CMDLINE ?=
 GDBPORT ?= 1234
@@ -49,7 +49,7 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 include user/user.mk
 .DEFAULT_GOAL := all
 
-.PHONY: all qemu qemu-cmd qemu-gdb gdb check test clean deps help compile_commands.json
+.PHONY: all qemu qemu-cmd qemu-gdb gdb check soak test clean deps help compile_commands.json
 all: $(KERNEL)
 
 # Tools are checked (and installed when missing) once per build directory.
@@ -114,9 +114,9 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-I.
 # The real mm/ code over simulated RAM; tests/host/ stands in for the arch
-# functions (kernel/arch.h), kprintf and panic.
+# functions (kernel/arch.h), kprintf, panic and the current process.
 HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
-	kernel/spinlock.c kernel/cpu.c
+	mm/addrspace.c mm/fault.c mm/uaccess.c kernel/spinlock.c kernel/cpu.c
 HOST_HDRS := $(wildcard tests/host/*.h mm/*.h kernel/*.h arch/*/include/arch/*.h)
 
 build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
@@ -124,9 +124,25 @@ build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
 	@$(DEPS) check
 	$(HOSTCC) $(HOST_CFLAGS) -Iarch/$*/include -o $@ $(HOST_SRCS)
 
+# The model-based test's knobs (tests/host/model_test.c): SEED= picks the
+# run, STEPS= its length, TRACE=1 prints every operation. make check runs
+# 100,000 steps per PTE format; make soak ten million, from a fresh seed
+# unless SEED= is given.
+MODEL_ARGS = $(if $(SEED),seed=$(SEED)) $(if $(STEPS),steps=$(STEPS)) \
+	$(if $(TRACE),trace=1)
+SOAK_STEPS ?= 10000000
+
+# Both formats run even when the first fails.
 check: build/host/mm_test-x86_64 build/host/mm_test-riscv
-	build/host/mm_test-x86_64
-	build/host/mm_test-riscv
+	@status=0; for f in x86_64 riscv; do \
+	  build/host/mm_test-$$f $(MODEL_ARGS) || status=1; \
+	done; exit $$status
+
+soak: soak-x86_64 soak-riscv
+
+soak-%: build/host/mm_test-%
+	build/host/mm_test-$* seed=$(or $(SEED),random) \
+		steps=$(or $(STEPS),$(SOAK_STEPS)) $(if $(TRACE),trace=1)
 
 test:
 	@TIMEOUT=$(TIMEOUT) tests/run-tests.sh $(TEST_ARCHES)
@@ -149,6 +165,7 @@ help:
 	@echo "  qemu-gdb               boot, halted, waiting for gdb on GDBPORT"
 	@echo "  gdb                    attach gdb-multiarch to a qemu-gdb session"
 	@echo "  check                  host unit tests of mm/, both PTE formats"
+	@echo "  soak                   the model test of mm/ for ten million steps"
 	@echo "  test                   check, then both arches under QEMU; a matrix"
 	@echo "  user                   the user programs and the initrd only"
 	@echo "  compile_commands.json  for clangd / clang-tidy (per ARCH)"
@@ -157,12 +174,13 @@ help:
 	@echo "  ARCH=x86_64|riscv      ($(ARCH))"
 	@echo "  MEM=8M..2G             ($(MEM)) guest RAM"
 	@echo "  FORK=cow|eager         ($(FORK)) copy-on-write or deep-copy fork"
-	@echo "  CPUS=n                 ($(CPUS)) guest CPUs (SMP: issue 7)"
+	@echo "  CPUS=1..8              ($(CPUS)) guest CPUs"
 	@echo "  CMDLINE='...'          ($(CMDLINE)) kernel command line, e.g. selftest"
 	@echo "  QEMUEXTRA='...'        ($(QEMUEXTRA)) more QEMU options, e.g. -accel kvm"
 	@echo "  GDBPORT=n              ($(GDBPORT))"
 	@echo "  TIMEOUT=s              ($(TIMEOUT)) seconds per boot in make test"
 	@echo "  TEST_ARCHES='...'      ($(TEST_ARCHES)) arches make test boots"
+	@echo "  SEED=n STEPS=n TRACE=1 the model test's run (check, soak)"
 	@echo "  EXTRA_TESTS=dir        ($(EXTRA_TESTS)) also build and run dir/*.c as tests"
 	@echo "  TESTS='glob'           ($(TESTS)) run only the user tests that match"
 	@echo "  EXTRA_CFLAGS='...'     ($(EXTRA_CFLAGS)) flags for EXTRA_TESTS"
