@@ -7,6 +7,9 @@
 #                               course compiles its tests (EXTRA_CFLAGS)
 #   TESTS='glob'                run only the tests whose names match (a shell
 #                               case pattern: 'fork*', 'pipe|dup')
+#   make fuzz [SEED=s] [N=n]    boot and run only tests/user/fuzz.c, with that
+#                               seed and number of calls (default 1, 12000;
+#                               the initrd file FUZZ passes them on)
 #
 # Each program becomes $(USER_BUILD)/<name>; the initrd holds them at its
 # root, by bare name, with a file TESTS naming the tests to run in order.
@@ -142,11 +145,26 @@ $(USER_BUILD)/TESTS: user-force
 $(USER_BUILD)/programs: user-force
 	$(call user_write,$@,$(USER_NAMES))
 
+# The fuzzer's seed and calls: from make's command line only, so that a
+# stray SEED or N in the environment does not change `make test`.
+FUZZ_SEED := $(if $(filter command line,$(origin SEED)),$(SEED),1)
+FUZZ_N := $(if $(filter command line,$(origin N)),$(N),12000)
+
+$(USER_BUILD)/FUZZ: user-force
+	$(call user_write,$@,seed=$(FUZZ_SEED) n=$(FUZZ_N))
+
+# make fuzz: the runner with the fuzzer alone, its watchdog scaled to N.
+.PHONY: fuzz
+fuzz: CMDLINE = runtests test=fuzz timeout=$(shell echo $$((30 + $(FUZZ_N) / 1000)))
+fuzz: $(KERNEL)
+	$(QEMU_CMD) </dev/null
+
 $(USER_INITRD): $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
-		$(USER_BUILD)/programs
+		$(USER_BUILD)/programs $(USER_BUILD)/FUZZ
 	@$(if $(Q),echo "  CPIO  $@")
 	$(Q)rm -rf $(USER_STAGE) && mkdir -p $(USER_STAGE)
-	$(Q)cp $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS $(USER_STAGE)/
+	$(Q)cp $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
+		$(USER_BUILD)/FUZZ $(USER_STAGE)/
 	$(Q)cd $(USER_STAGE) && ls | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet >$(abspath $@)
 

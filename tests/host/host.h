@@ -9,7 +9,10 @@
 #ifndef TESTS_HOST_HOST_H
 #define TESTS_HOST_HOST_H
 
+#include <setjmp.h>
+
 #include "kernel/arch.h"
+#include "kernel/cpu.h"
 #include "kernel/types.h"
 
 /* ---- Simulated RAM ---------------------------------------------------------
@@ -62,6 +65,45 @@ extern struct arch_calls arch_calls;
 /* Interrupts "on" for the simulated CPU (arch_intr_*). */
 extern bool host_intr_on;
 
+/* ---- Simulated TLB -------------------------------------------------------
+ *
+ * One per simulated CPU (cpus[i]): a direct-mapped cache of user
+ * translations. The model test fills it on its page-table walks; it forgets
+ * an entry only when the code under test flushes it (arch_tlb_flush_page,
+ * arch_tlb_flush_all) or loads a root (arch_set_root), as the hardware
+ * does. A flush the code forgets leaves a stale translation behind. */
+#define HOST_TLB_ENTRIES 512
+
+struct host_tlb_entry {
+	bool valid;
+	paddr_t root; /* the root loaded when the entry was filled */
+	vaddr_t page;
+	paddr_t pa;
+	unsigned perm; /* neutral permissions, as the walk found them */
+};
+
+extern struct host_tlb_entry host_tlb[NCPU][HOST_TLB_ENTRIES];
+
+/* The calling CPU's entry for the page holding va, or NULL. */
+struct host_tlb_entry *host_tlb_find(vaddr_t va);
+/* Cache page va -> pa with perm on the calling CPU, for the current root. */
+void host_tlb_fill(vaddr_t va, paddr_t pa, unsigned perm);
+
+/* ---- Processes (host_proc.c) ---------------------------------------------
+ *
+ * proc_current() is the simulated CPU's cpu->proc, as in the kernel.
+ * proc_kill_current() records the kill in host_kill and longjmps to
+ * host_kill.catch, which the caller that expects a possible kill sets;
+ * without one, a kill aborts the test program. */
+struct host_kill {
+	jmp_buf *catch;
+	const char *reason; /* the policy's reason */
+	uintptr_t addr;
+	const char *access;
+};
+
+extern struct host_kill host_kill;
+
 /* ---- Expected panics ---------------------------------------------------- */
 
 /* Run fn(arg), which must panic with a message containing want. Returns
@@ -75,6 +117,8 @@ void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Has the running test failed? */
 bool test_failed(void);
+/* The running test's first failure ("" when none). */
+const char *test_failure(void);
 
 /* CHECK and CHECK_EQ return from the calling test (a void function). */
 #define CHECK(c)                                                               \
@@ -135,6 +179,16 @@ struct test {
 };
 
 extern const struct test pte_tests[], pmem_tests[], kmalloc_tests[],
-    vpmap_tests[];
+    vpmap_tests[], model_tests[];
+
+/* Knobs of the model-based test (model_test.c), from mm_test's arguments
+ * seed=N steps=N trace=1. */
+struct model_opts {
+	uint64_t seed;
+	uint64_t steps;
+	bool trace; /* print every operation */
+};
+
+extern struct model_opts model_opts;
 
 #endif

@@ -47,21 +47,61 @@ bool arch_intr_enabled(void)
 	return host_intr_on;
 }
 
+/* ---- Simulated TLB ------------------------------------------------------ */
+
+struct host_tlb_entry host_tlb[NCPU][HOST_TLB_ENTRIES];
+
+/* The calling CPU's slot for the page holding va. */
+static struct host_tlb_entry *tlb_slot(vaddr_t va)
+{
+	return &host_tlb[arch_cpu() - cpus]
+			[(va >> PAGE_SHIFT) % HOST_TLB_ENTRIES];
+}
+
+struct host_tlb_entry *host_tlb_find(vaddr_t va)
+{
+	struct host_tlb_entry *e = tlb_slot(va);
+
+	return e->valid && e->page == ROUND_DOWN(va, PAGE_SIZE) ? e : NULL;
+}
+
+void host_tlb_fill(vaddr_t va, paddr_t pa, unsigned perm)
+{
+	struct host_tlb_entry *e = tlb_slot(va);
+
+	e->valid = true;
+	e->root = arch_cpu()->root;
+	e->page = ROUND_DOWN(va, PAGE_SIZE);
+	e->pa = pa;
+	e->perm = perm;
+}
+
+static void tlb_forget_all(void)
+{
+	memset(host_tlb[arch_cpu() - cpus], 0, sizeof(host_tlb[0]));
+}
+
 void arch_set_root(paddr_t root)
 {
 	arch_calls.set_root++;
 	arch_calls.root = root;
+	tlb_forget_all();
 }
 
 void arch_tlb_flush_page(vaddr_t va)
 {
+	struct host_tlb_entry *e = tlb_slot(va);
+
 	arch_calls.flush_page++;
 	arch_calls.flush_page_va = va;
+	if (e->page == ROUND_DOWN(va, PAGE_SIZE))
+		e->valid = false;
 }
 
 void arch_tlb_flush_all(void)
 {
 	arch_calls.flush_all++;
+	tlb_forget_all();
 }
 
 /* ---- Console and panic -------------------------------------------------- */

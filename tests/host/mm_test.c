@@ -3,9 +3,15 @@
  * order, one line each, and a summary. After each test it checks what every
  * test must leave behind: interrupts on and unnested (so every lock taken was
  * released) and, unless the test says otherwise, every frame given back.
+ *
+ *   mm_test [seed=N|seed=random] [steps=N] [trace=1]   (the model test's knobs)
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "kernel/cpu.h"
 #include "mm/pmem.h"
@@ -31,6 +37,11 @@ bool test_failed(void)
 	return failure[0] != 0;
 }
 
+const char *test_failure(void)
+{
+	return failure;
+}
+
 /* What every test must leave as it found it. */
 static void check_after(const struct test *t, size_t free_before)
 {
@@ -41,17 +52,45 @@ static void check_after(const struct test *t, size_t free_before)
 }
 
 static const struct test *const suites[] = {
-    pte_tests,
-    pmem_tests,
-    kmalloc_tests,
-    vpmap_tests,
+    pte_tests, pmem_tests, kmalloc_tests, vpmap_tests, model_tests,
 };
 
-int main(void)
+/* Read the model test's knobs; false on an argument it does not know. */
+static bool parse_args(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char *end = NULL;
+
+		if (!strcmp(a, "seed=random"))
+			model_opts.seed = (uint64_t)time(NULL) * 2654435761u ^
+					  (uint64_t)getpid() << 32;
+		else if (!strncmp(a, "seed=", 5))
+			model_opts.seed = strtoull(a + 5, &end, 0);
+		else if (!strncmp(a, "steps=", 6))
+			model_opts.steps = strtoull(a + 6, &end, 0);
+		else if (!strncmp(a, "trace=", 6))
+			model_opts.trace = strtoul(a + 6, &end, 0) != 0;
+		else
+			return false;
+		if (end && *end)
+			return false;
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!parse_args(argc, argv)) {
+		fprintf(stderr,
+			"usage: %s [seed=N|seed=random] [steps=N] "
+			"[trace=1]\n",
+			argv[0]);
+		return 2;
+	}
 	cpu_init_boot();
 	sim_ram_init();
 	printf("mm host tests, PTE format %s\n", MACHINE_NAME);
