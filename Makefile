@@ -49,7 +49,7 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 include user/user.mk
 .DEFAULT_GOAL := all
 
-.PHONY: all qemu qemu-cmd qemu-gdb gdb check soak test clean deps help compile_commands.json
+.PHONY: all qemu qemu-cmd qemu-gdb gdb check soak soak-smp test clean deps help compile_commands.json
 all: $(KERNEL)
 
 # Tools are checked (and installed when missing) once per build directory.
@@ -138,7 +138,21 @@ check: build/host/mm_test-x86_64 build/host/mm_test-riscv
 	  build/host/mm_test-$$f $(MODEL_ARGS) || status=1; \
 	done; exit $$status
 
-soak: soak-x86_64 soak-riscv
+soak: soak-x86_64 soak-riscv soak-smp
+
+# The concurrency tests on every arch, SOAK_ROUNDS boots each, with CPUS=
+# CPUs really in parallel (make soak CPUS=4).
+SOAK_ROUNDS ?= 10
+SOAK_TESTS ?= smp_stress|cow|cow_kernel|fork_wait|pipe|limits|fuzz
+soak-smp:
+	@for a in x86_64 riscv; do for i in $$(seq $(SOAK_ROUNDS)); do \
+	  echo "== soak: $$a, CPUS=$(CPUS), round $$i of $(SOAK_ROUNDS)"; \
+	  $(MAKE) -s --no-print-directory ARCH=$$a TESTS='$(SOAK_TESTS)' \
+	    CPUS=$(CPUS) QEMUEXTRA='-accel tcg,thread=multi' \
+	    CMDLINE=runtests qemu </dev/null >build/soak-$$a.log 2>&1; \
+	  grep -E '^(FAIL|panic)|^[0-9]+ passed, ' build/soak-$$a.log; \
+	  grep -qE '^[0-9]+ passed, 0 failed' build/soak-$$a.log || exit 1; \
+	done; done
 
 soak-%: build/host/mm_test-%
 	build/host/mm_test-$* seed=$(or $(SEED),random) \
@@ -167,6 +181,9 @@ help:
 	@echo "  check                  host unit tests of mm/, both PTE formats"
 	@echo "  soak                   the model test of mm/ for ten million steps"
 	@echo "  test                   check, then both arches under QEMU; a matrix"
+	@echo "  soak                   10M model steps per PTE format, then the"
+	@echo "                         concurrency tests SOAK_ROUNDS times (CPUS=)"
+	@echo "  fuzz                   the syscall fuzzer alone (SEED=, N=)"
 	@echo "  user                   the user programs and the initrd only"
 	@echo "  compile_commands.json  for clangd / clang-tidy (per ARCH)"
 	@echo "  clean                  remove build/"
