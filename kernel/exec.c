@@ -21,7 +21,7 @@
 #include "mm/perm.h"
 #include "user/include/lib/errcode.h"
 
-#define ARGV_MAX (PAGE_SIZE / 16)
+#define ARGV_MAX (PAGE_SIZE / 8) /* as many words as a page of arguments can hold */
 
 /* Split the words of args (modified in place: spaces become NULs) into
  * argv; returns argc, or -1 when there are more than ARGV_MAX. */

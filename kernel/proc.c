@@ -153,10 +153,12 @@ void proc_sleep(const void *chan, struct spinlock *lk)
 		spin_lock(&proc_lock);
 		spin_unlock(lk);
 	}
-	p->chan = chan;
-	p->state = PROC_SLEEPING;
-	sched();
-	p->chan = NULL;
+	if (!p->killed) { /* a kill since the caller's check: no sleep */
+		p->chan = chan;
+		p->state = PROC_SLEEPING;
+		sched();
+		p->chan = NULL;
+	}
 	if (lk != &proc_lock) {
 		spin_unlock(&proc_lock);
 		spin_lock(lk);
@@ -222,12 +224,12 @@ void trap_user_return(void)
 {
 	struct proc *p = mycpu()->proc;
 
-	if (p->killed)
-		proc_exit(-1);
 	if (mycpu()->resched) {
 		mycpu()->resched = false;
 		proc_yield();
 	}
+	if (p->killed)
+		proc_exit(-1);
 }
 
 /* ---- Creating and ending processes ----------------------------------------
@@ -292,6 +294,8 @@ static void proc_launch(struct proc *p, struct proc *parent)
 {
 	spin_lock(&proc_lock);
 	p->parent = parent;
+	if (parent && parent->killed)
+		p->killed = true; /* forked as its parent was killed */
 	if (parent) {
 		p->sibling = parent->children;
 		parent->children = p;

@@ -271,6 +271,8 @@ void syscall_handle(struct trapframe *tf)
 
 	for (int i = 0; i < 6; i++)
 		args[i] = tf_syscall_arg(tf, i);
+	if (proc_killed())
+		return; /* it exits on the way out: no more calls */
 	if (nr < SYS_COUNT && syscalls[nr])
 		ret = syscalls[nr](args);
 	if (ret != FRAME_REPLACED)

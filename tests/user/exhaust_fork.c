@@ -72,77 +72,76 @@ static __attribute__((noinline)) void prefault_stack(void)
  * none shares our pages any more. No memory is written on the way.
  * Return: how fork failed, or 0 at max; *n: the children forked, *last:
  * the last one's pid. */
-static long flood(const char *args, long max, int gate[2], long *n,
-		  long *last)
+static long flood(const char *args, long max, int gate[2], long *n, long *last)
 {
 	long r, gate_r = gate[0], gate_w = gate[1];
 
 #if defined(__x86_64__)
-	asm volatile("1: xorl %%eax, %%eax\n\t"
-		     "cmpq %[max], %[n]\n\t"
-		     "jae 2f\n\t"
-		     "movq %[fork], %%rax\n\t"
-		     "int $0x80\n\t"
-		     "testq %%rax, %%rax\n\t"
-		     "jz 3f\n\t"
-		     "js 2f\n\t"
-		     "incq %[n]\n\t"
-		     "movq %%rax, %[last]\n\t"
-		     "jmp 1b\n"
-		     "3: movq %[exec], %%rax\n\t"
-		     "movq %[args], %%rdi\n\t"
-		     "int $0x80\n\t"
-		     "movq %[exit], %%rax\n\t"
-		     "movq %[failed], %%rdi\n\t"
-		     "int $0x80\n"
-		     "2: movq %%rax, %[r]\n\t"
-		     "movq %[close], %%rax\n\t"
-		     "movq %[gate_w], %%rdi\n\t"
-		     "int $0x80\n\t"
-		     "movq %[read], %%rax\n\t"
-		     "movq %[gate_r], %%rdi\n\t"
-		     "xorl %%esi, %%esi\n\t"
-		     "movl $1, %%edx\n\t"
-		     "int $0x80"
-		     : [n] "+r"(*n), [last] "+r"(*last), [r] "=&r"(r)
-		     : [args] "r"(args), [max] "r"(max), [gate_r] "r"(gate_r),
-		       [gate_w] "r"(gate_w), [fork] "i"(SYS_fork),
-		       [exec] "i"(SYS_exec), [exit] "i"(SYS_exit),
-		       [failed] "i"(EXEC_FAILED), [close] "i"(SYS_close),
-		       [read] "i"(SYS_read)
-		     : "rax", "rdi", "rsi", "rdx", "memory", "cc");
+	asm volatile(
+	    "1: xorl %%eax, %%eax\n\t"
+	    "cmpq %[max], %[n]\n\t"
+	    "jae 2f\n\t"
+	    "movq %[fork], %%rax\n\t"
+	    "int $0x80\n\t"
+	    "testq %%rax, %%rax\n\t"
+	    "jz 3f\n\t"
+	    "js 2f\n\t"
+	    "incq %[n]\n\t"
+	    "movq %%rax, %[last]\n\t"
+	    "jmp 1b\n"
+	    "3: movq %[exec], %%rax\n\t"
+	    "movq %[args], %%rdi\n\t"
+	    "int $0x80\n\t"
+	    "movq %[exit], %%rax\n\t"
+	    "movq %[failed], %%rdi\n\t"
+	    "int $0x80\n"
+	    "2: movq %%rax, %[r]\n\t"
+	    "movq %[close], %%rax\n\t"
+	    "movq %[gate_w], %%rdi\n\t"
+	    "int $0x80\n\t"
+	    "movq %[read], %%rax\n\t"
+	    "movq %[gate_r], %%rdi\n\t"
+	    "xorl %%esi, %%esi\n\t"
+	    "movl $1, %%edx\n\t"
+	    "int $0x80"
+	    : [n] "+r"(*n), [last] "+r"(*last), [r] "=&r"(r)
+	    : [args] "r"(args), [max] "r"(max), [gate_r] "r"(gate_r),
+	      [gate_w] "r"(gate_w), [fork] "i"(SYS_fork), [exec] "i"(SYS_exec),
+	      [exit] "i"(SYS_exit), [failed] "i"(EXEC_FAILED),
+	      [close] "i"(SYS_close), [read] "i"(SYS_read)
+	    : "rax", "rdi", "rsi", "rdx", "memory", "cc");
 #elif defined(__riscv)
-	asm volatile("1: li a0, 0\n\t"
-		     "bgeu %[n], %[max], 2f\n\t"
-		     "li a7, %[fork]\n\t"
-		     "ecall\n\t"
-		     "beqz a0, 3f\n\t"
-		     "bltz a0, 2f\n\t"
-		     "addi %[n], %[n], 1\n\t"
-		     "mv %[last], a0\n\t"
-		     "j 1b\n"
-		     "3: li a7, %[exec]\n\t"
-		     "mv a0, %[args]\n\t"
-		     "ecall\n\t"
-		     "li a7, %[exit]\n\t"
-		     "li a0, %[failed]\n\t"
-		     "ecall\n"
-		     "2: mv %[r], a0\n\t"
-		     "li a7, %[close]\n\t"
-		     "mv a0, %[gate_w]\n\t"
-		     "ecall\n\t"
-		     "li a7, %[read]\n\t"
-		     "mv a0, %[gate_r]\n\t"
-		     "li a1, 0\n\t"
-		     "li a2, 1\n\t"
-		     "ecall"
-		     : [n] "+r"(*n), [last] "+r"(*last), [r] "=&r"(r)
-		     : [args] "r"(args), [max] "r"(max), [gate_r] "r"(gate_r),
-		       [gate_w] "r"(gate_w), [fork] "i"(SYS_fork),
-		       [exec] "i"(SYS_exec), [exit] "i"(SYS_exit),
-		       [failed] "i"(EXEC_FAILED), [close] "i"(SYS_close),
-		       [read] "i"(SYS_read)
-		     : "a0", "a1", "a2", "a7", "memory");
+	asm volatile(
+	    "1: li a0, 0\n\t"
+	    "bgeu %[n], %[max], 2f\n\t"
+	    "li a7, %[fork]\n\t"
+	    "ecall\n\t"
+	    "beqz a0, 3f\n\t"
+	    "bltz a0, 2f\n\t"
+	    "addi %[n], %[n], 1\n\t"
+	    "mv %[last], a0\n\t"
+	    "j 1b\n"
+	    "3: li a7, %[exec]\n\t"
+	    "mv a0, %[args]\n\t"
+	    "ecall\n\t"
+	    "li a7, %[exit]\n\t"
+	    "li a0, %[failed]\n\t"
+	    "ecall\n"
+	    "2: mv %[r], a0\n\t"
+	    "li a7, %[close]\n\t"
+	    "mv a0, %[gate_w]\n\t"
+	    "ecall\n\t"
+	    "li a7, %[read]\n\t"
+	    "mv a0, %[gate_r]\n\t"
+	    "li a1, 0\n\t"
+	    "li a2, 1\n\t"
+	    "ecall"
+	    : [n] "+r"(*n), [last] "+r"(*last), [r] "=&r"(r)
+	    : [args] "r"(args), [max] "r"(max), [gate_r] "r"(gate_r),
+	      [gate_w] "r"(gate_w), [fork] "i"(SYS_fork), [exec] "i"(SYS_exec),
+	      [exit] "i"(SYS_exit), [failed] "i"(EXEC_FAILED),
+	      [close] "i"(SYS_close), [read] "i"(SYS_read)
+	    : "a0", "a1", "a2", "a7", "memory");
 #endif
 	close(gate[0]);
 	return r;
@@ -369,8 +368,8 @@ static int start_hog(int *pid)
 	if (si.free_pages <= CAP)
 		return -1;
 	assert(pipe(ready) == ERR_OK && pipe(hold) == ERR_OK);
-	*pid = start("exhaust_fork hog %d %d %d",
-		     (int)(si.free_pages - CAP), hold[0], ready[1]);
+	*pid = start("exhaust_fork hog %d %d %d", (int)(si.free_pages - CAP),
+		     hold[0], ready[1]);
 	close(hold[0]);
 	close(ready[1]);
 	await(ready[0]);

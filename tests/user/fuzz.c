@@ -25,8 +25,8 @@ int main(int argc, char **argv);
 #define ROUND_UP(x) ROUND_DOWN((uintptr_t)(x) + PAGE_SIZE - 1)
 #define STACK_BOTTOM (USTACK_UPPERBOUND - 10 * PAGE_SIZE)
 #define STACK_SCRATCH (5 * PAGE_SIZE) /* lowest stack bytes: never in use */
-#define TOP_SCRATCH 16	/* highest stack bytes: argv's strings, done with */
-#define PIPE_CAP 2048	/* kernel/pipe.c: the bytes a pipe holds */
+#define TOP_SCRATCH 16 /* highest stack bytes: argv's strings, done with */
+#define PIPE_CAP 2048  /* kernel/pipe.c: the bytes a pipe holds */
 #define NCHILDREN 4
 #define DEFAULT_SEED 1
 #define DEFAULT_CALLS 12000
@@ -160,9 +160,11 @@ fail(const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	n = snprintf(r.msg, sizeof(r.msg), "%schild %d seed %lu call %ld nr %ld "
-		     "(%lx %lx %lx): ", grandchild ? "grand" : "", child, seed,
-		     calls, last_nr, last_arg[0], last_arg[1], last_arg[2]);
+	n = snprintf(r.msg, sizeof(r.msg),
+		     "%schild %d seed %lu call %ld nr %ld "
+		     "(%lx %lx %lx): ",
+		     grandchild ? "grand" : "", child, seed, calls, last_nr,
+		     last_arg[0], last_arg[1], last_arg[2]);
 	if (n > 0 && (size_t)n < sizeof(r.msg)) {
 		va_start(ap, fmt);
 		vsnprintf(r.msg + n, sizeof(r.msg) - n, fmt, ap);
@@ -235,19 +237,26 @@ static uintptr_t edge_addr(void)
 	static const int delta[] = {-9, -8, -3, -1, 0, 1, 2, 7};
 	uintptr_t a = anchors[below(6)];
 	uintptr_t edges[] = {
-	    text.start,		 text.end,
-	    ROUND_UP(text.end),	 rodata.start,
-	    rodata.end,		 ROUND_UP(rodata.end),
-	    data.start,		 data.end,
-	    heap_start,		 brk,
-	    ROUND_UP(brk),	 STACK_BOTTOM,
-	    USTACK_UPPERBOUND,	 (uintptr_t)scratch,
-	    ROUND_DOWN(a),	 ROUND_UP(a + 1),
+	    text.start,
+	    text.end,
+	    ROUND_UP(text.end),
+	    rodata.start,
+	    rodata.end,
+	    ROUND_UP(rodata.end),
+	    data.start,
+	    data.end,
+	    heap_start,
+	    brk,
+	    ROUND_UP(brk),
+	    STACK_BOTTOM,
+	    USTACK_UPPERBOUND,
+	    (uintptr_t)scratch,
+	    ROUND_DOWN(a),
+	    ROUND_UP(a + 1),
 	    (uintptr_t)scratch + SCRATCH_SIZE,
 	};
 
-	return edges[below(sizeof(edges) / sizeof(edges[0]))] +
-	       delta[below(8)];
+	return edges[below(sizeof(edges) / sizeof(edges[0]))] + delta[below(8)];
 }
 
 /* Any address the fuzzer finds interesting. */
@@ -617,7 +626,8 @@ static void op_write(void)
 	}
 	r = sc(SYS_write, fd, s.p, len);
 	if (k != FD_PIPE_W) {
-		expect(r, false, BIT(ERR_INVAL) | bad, "write: fd not writable");
+		expect(r, false, BIT(ERR_INVAL) | bad,
+		       "write: fd not writable");
 		return;
 	}
 	if (neg) {
@@ -648,8 +658,8 @@ static void op_open(void)
 {
 	static const char *const files[] = {"TESTS", "/TESTS", "//elf_wrap",
 					    "echo"};
-	static const char *const none[] = {"zz_nofile", "TESTS/", "./TESTS",
-					   "", "fuzz/"};
+	static const char *const none[] = {"zz_nofile", "TESTS/", "./TESTS", "",
+					   "fuzz/"};
 	uint64_t flags = below(3) ? 0 : below(2) ? 1ul << 32 : next64();
 	int want = -1, fd = lowest_free(-1); /* want: the kind, if known */
 	bool may_succeed = false;
@@ -731,22 +741,39 @@ static void op_close(void)
 	model_close((int)fd);
 }
 
-static void op_dup(void)
+/* dup(fd), checked against the model. Return: whether it made an fd. */
+static bool do_dup(uint64_t fd)
 {
-	uint64_t fd = any_fd();
 	int k = kind_of(fd), want = lowest_free(-1);
 	long r = sc(SYS_dup, fd, next64(), next64());
 
 	if (k == FD_FREE) {
 		expect(r, false, BIT(ERR_INVAL), "dup of a closed fd");
-		return;
+		return false;
 	}
 	expect(r, want >= 0, want >= 0 ? 0 : BIT(ERR_NOMEM), "dup");
 	if (r < 0)
-		return;
+		return false;
 	if (r != want)
 		fail("dup: fd %ld, the lowest free is %d", r, want);
 	model_install(want, k, fd_pipe[fd]);
+	return true;
+}
+
+static void op_dup(void)
+{
+	do_dup(any_fd());
+}
+
+/* dup one fd until the table is full, and once more: ERR_NOMEM. */
+static void op_fill_fds(void)
+{
+	uint64_t fd = any_fd();
+
+	if (kind_of(fd) == FD_FREE)
+		return;
+	while (do_dup(fd))
+		;
 }
 
 /* pipe() through d. Return: whether it made one, with its fds in fds. */
@@ -885,8 +912,9 @@ static void op_sleep(void)
 static void op_wait(void)
 {
 	static const uint32_t pids[] = {~0u, 0, 1, 0x7fffffff, 0x80000000};
-	uint64_t pid = below(2) ? pids[below(5)] : below(2) ? next64()
-							    : (uint64_t)mypid;
+	uint64_t pid = below(2)	  ? pids[below(5)]
+		       : below(2) ? next64()
+				  : (uint64_t)mypid;
 	long r = sc(SYS_wait, pid, any_addr(), next64());
 
 	expect(r, false, BIT(ERR_CHILD), "wait with no child");
@@ -924,10 +952,17 @@ static void op_kill(void)
 static void op_badnr(void)
 {
 	static const uint64_t nrs[] = {
-	    0,	       SYS_COUNT,	      SYS_COUNT + 1,
-	    255,       1000,		      0x80000000,
-	    ~0ul,      1ul << 32 | SYS_getpid, 1ul << 63 | SYS_getpid,
-	    1ul << 32, ~0ul - SYS_COUNT,
+	    0,
+	    SYS_COUNT,
+	    SYS_COUNT + 1,
+	    255,
+	    1000,
+	    0x80000000,
+	    ~0ul,
+	    1ul << 32 | SYS_getpid,
+	    1ul << 63 | SYS_getpid,
+	    1ul << 32,
+	    ~0ul - SYS_COUNT,
 	};
 	uint64_t nr = below(2) ? nrs[below(sizeof(nrs) / sizeof(nrs[0]))]
 			       : (next64() & ~0xfffffffful) |
@@ -941,8 +976,8 @@ static void op_badnr(void)
 static long do_sbrk(intptr_t d)
 {
 	uintptr_t old = brk, new = old + d;
-	bool grows = d > 0 && new > old && new <= STACK_BOTTOM &&
-		     new - heap_start <= max_heap;
+	bool grows = d > 0 && new > old &&new <=
+				  STACK_BOTTOM &&new - heap_start <= max_heap;
 	long r = sc(SYS_sbrk, (uint64_t)d, next64(), next64());
 
 	if (d > 0 && !grows) {
@@ -952,7 +987,7 @@ static long do_sbrk(intptr_t d)
 	if (r != (long)old)
 		fail("sbrk(%ld): got %lx, the break was %lx", (long)d, r,
 		     (unsigned long)old);
-	if (grows || (d < 0 && new < old && new >= heap_start))
+	if (grows || (d < 0 && new < old &&new >= heap_start))
 		brk = new;
 	return r;
 }
@@ -1071,7 +1106,8 @@ static void op_memory(void)
 			break;
 		*(volatile uint64_t *)c.p = v;
 		if (*(volatile uint64_t *)c.p != v)
-			fail("memory at %p did not keep its value", (void *)c.p);
+			fail("memory at %p did not keep its value",
+			     (void *)c.p);
 		break;
 	case 3:
 		c = classify(STACK_BOTTOM + below(STACK_SCRATCH - 64));
@@ -1163,8 +1199,8 @@ static void op_exec(void)
 	check_canaries("after a failed exec");
 }
 
-static __attribute__((noreturn)) void be_grandchild(int v, int status,
-						    int rfd, int wfd)
+static __attribute__((noreturn)) void be_grandchild(int v, int status, int rfd,
+						    int wfd)
 {
 	grandchild = true;
 	mypid = (int)sc(SYS_getpid, 0, 0, 0);
@@ -1252,7 +1288,8 @@ static void op_fork(void)
 		r = sc(SYS_read, fds[0], (uintptr_t)scratch, SCRATCH_SIZE);
 		if (r != PIPE_CAP)
 			fail("a full pipe read %ld bytes after its blocked "
-			     "writer was killed", r);
+			     "writer was killed",
+			     r);
 		pipes[fd_pipe[fds[0]]].content = 0;
 	}
 	for (int i = 0; blocked && i < 2; i++) {
@@ -1291,13 +1328,13 @@ static const struct {
 	int weight;
 	bool in_grandchild;
 } ops[] = {
-    {op_read, 10, true},   {op_write, 10, true},  {op_open, 6, true},
-    {op_close, 7, true},   {op_dup, 4, true},	  {op_pipe, 4, true},
-    {op_readdir, 4, true}, {op_fstat, 4, true},	  {op_info, 3, true},
-    {op_sbrk, 5, true},	   {op_getpid, 2, true},  {op_sleep, 1, true},
-    {op_wait, 2, true},	   {op_kill, 2, true},	  {op_badnr, 3, true},
-    {op_memory, 8, true},  {op_exec, 3, true},	  {op_fork, 3, false},
-    {op_spawn, 3, false},
+    {op_read, 10, true}, {op_write, 10, true},	{op_open, 6, true},
+    {op_close, 7, true}, {op_dup, 4, true},	{op_fill_fds, 1, true},
+    {op_pipe, 4, true},	 {op_readdir, 4, true}, {op_fstat, 4, true},
+    {op_info, 3, true},	 {op_sbrk, 5, true},	{op_getpid, 2, true},
+    {op_sleep, 1, true}, {op_wait, 2, true},	{op_kill, 2, true},
+    {op_badnr, 3, true}, {op_memory, 8, true},	{op_exec, 3, true},
+    {op_fork, 3, false}, {op_spawn, 3, false},
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -1406,8 +1443,8 @@ static void read_layout(void)
 	    (uintptr_t)&canary < data.start || (uintptr_t)&canary >= data.end ||
 	    brk < heap_start)
 		error("my segments make no sense: text %p-%p data %p-%p",
-		      (void *)text.start, (void *)text.end,
-		      (void *)data.start, (void *)data.end);
+		      (void *)text.start, (void *)text.end, (void *)data.start,
+		      (void *)data.end);
 }
 
 /* Read one record. Return: whether there was one. */
@@ -1436,7 +1473,7 @@ int main(int argc, char **argv)
 	read_params();
 	read_layout();
 	anchors[0] = (uintptr_t)main;
-	anchors[1] = (uintptr_t)"a string in rodata";
+	anchors[1] = (uintptr_t) "a string in rodata";
 	anchors[2] = (uintptr_t)&canary;
 	anchors[3] = brk;
 	anchors[4] = (uintptr_t)&anchor;
@@ -1481,7 +1518,8 @@ int main(int argc, char **argv)
 		error("fuzz: num_kill grew by %zu, %ld grandchildren faulted",
 		      si.num_kill - kill0, nfaults);
 	if (si.free_pages != free0)
-		error("fuzz: %ld pages leaked", (long)free0 - (long)si.free_pages);
+		error("fuzz: %ld pages leaked",
+		      (long)free0 - (long)si.free_pages);
 	pass("fuzz: %ld calls, seed %lu, %ld children killed (%ld for a "
 	     "fault, %ld by kill)",
 	     total, seed, nfaults + nkills, nfaults, nkills);

@@ -15,7 +15,7 @@
 #include <lib/stddef.h>
 #include <lib/test.h>
 
-#define PAGE_SIZE 4096ul	  /* both arches */
+#define PAGE_SIZE 4096ul      /* both arches */
 #define TEXT_START 0x400000ul /* user/user.ld */
 #define STACK_BOTTOM (USTACK_UPPERBOUND - 10 * PAGE_SIZE)
 #define FILL_PAGES 1024	 /* pages one process fills with PATTERN */
@@ -149,8 +149,8 @@ static void probe_kernel_half(void)
 /* Where no region is in the user half; and the wrong access to a region. */
 static void probe_user_half(void)
 {
-	uintptr_t heap_top = ((uintptr_t)sbrk(0) + PAGE_SIZE - 1) &
-			     ~(PAGE_SIZE - 1);
+	uintptr_t heap_top =
+	    ((uintptr_t)sbrk(0) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	uintptr_t none[] = {
 	    0,
 	    PAGE_SIZE,
@@ -301,8 +301,7 @@ static int fill(void)
 	for (size_t i = 0; i < sizeof(stack); i++)
 		stack[i] = PATTERN;
 	for (int i = 0; i < FILL_PIPES; i++)
-		if (pipe(fds) != ERR_OK ||
-		    write(fds[1], heap, 2048) != 2048)
+		if (pipe(fds) != ERR_OK || write(fds[1], heap, 2048) != 2048)
 			return 1;
 	return 0;
 }
