@@ -9,6 +9,7 @@
  * FORK=eager kernel passes too: it skips only the copy-on-write checks. */
 #include <lib/stddef.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define PAGE_SIZE 4096ul /* both arches */
 #define BIG_PAGES 2048	 /* 8 MiB */
@@ -94,20 +95,6 @@ static void reap(int pid, const char *what)
 		error("%s: child exited with status %d", what, status);
 }
 
-/* Block until one byte arrives on fd. */
-static void await(int fd)
-{
-	char c;
-
-	assert(read(fd, &c, 1) == 1);
-}
-
-/* Send one byte on fd. */
-static void notify(int fd)
-{
-	assert(write(fd, "x", 1) == 1);
-}
-
 /* Fork with 8 MiB of heap touched. The child measures what fork cost, then
  * writes every page (2,048 copies); the parent, last holder once the child
  * has gone, writes every page again (2,048 reuses, not one copy). Sets
@@ -153,7 +140,7 @@ static void big_fork(void)
 		       sizeof(child_report));
 		exit(0);
 	}
-	notify(go[1]);
+	pipe_notify(go[1]);
 	assert(read(fds[0], &child_report, sizeof(child_report)) ==
 	       sizeof(child_report));
 	reap(pid, "big fork");
@@ -229,7 +216,7 @@ static void write_after_fork(void)
 		assert(pid >= 0);
 		if (pid == 0 && parent_writes) {
 			close(go[1]);
-			await(go[0]);
+			assert(pipe_await(go[0]) == 1);
 			exit(all_hold(heap, &stack_word, v) ? 0 : 1);
 		}
 		if (pid == 0) {
@@ -238,7 +225,7 @@ static void write_after_fork(void)
 		}
 		if (parent_writes) {
 			set_all(heap, &stack_word, v + 1);
-			notify(go[1]);
+			pipe_notify(go[1]);
 		}
 		assert(wait(pid, &status) == pid);
 		if (status == 1)
@@ -268,13 +255,13 @@ static __attribute__((noreturn)) void sharer(int go, int done, unsigned char *p,
 					     unsigned char before,
 					     unsigned char tag)
 {
-	await(go);
+	assert(pipe_await(go) == 1);
 	if (!holds(p, SHARED_PAGES, before))
 		exit(1);
 	if (tag) {
 		fill(p, SHARED_PAGES, tag);
-		notify(done);
-		await(go);
+		pipe_notify(done);
+		assert(pipe_await(go) == 1);
 		if (!holds(p, SHARED_PAGES, tag))
 			exit(2);
 	}
@@ -318,8 +305,8 @@ static void four_way(void)
 	copy0 = si.num_cow_copy;
 	reuse0 = si.num_cow_reuse;
 	for (int i = 0; i < 3; i++) {
-		notify(go[i][1]);
-		await(done[0]);
+		pipe_notify(go[i][1]);
+		assert(pipe_await(done[0]) == 1);
 		if (!holds(p, SHARED_PAGES, 0x44))
 			error("four-way: child %d's writes reached the parent",
 			      i);
@@ -335,7 +322,7 @@ static void four_way(void)
 		      "reuses",
 		      SHARED_PAGES, si.num_cow_reuse - reuse0);
 	for (int i = 0; i < 3; i++) {
-		notify(go[i][1]);
+		pipe_notify(go[i][1]);
 		reap(pid[i], "four-way sharer");
 		close(go[i][0]);
 		close(go[i][1]);
@@ -368,7 +355,7 @@ static void sharer_exits_first(void)
 			sharer(go[i][0], done[1], p, 0x71, i ? 0x72 : 0);
 		}
 	}
-	notify(go[0][1]);
+	pipe_notify(go[0][1]);
 	reap(pid[0], "the sharer that exits first");
 	sys();
 	copy0 = si.num_cow_copy;
@@ -379,14 +366,14 @@ static void sharer_exits_first(void)
 		      "shared with %zu copies",
 		      SHARED_PAGES, si.num_cow_copy - copy0);
 	reuse0 = si.num_cow_reuse;
-	notify(go[1][1]);
-	await(done[0]);
+	pipe_notify(go[1][1]);
+	assert(pipe_await(done[0]) == 1);
 	sys();
 	if (!eager && si.num_cow_reuse - reuse0 < SHARED_PAGES)
 		error("the last holder (a child) wrote %d pages with %zu "
 		      "reuses",
 		      SHARED_PAGES, si.num_cow_reuse - reuse0);
-	notify(go[1][1]);
+	pipe_notify(go[1][1]);
 	reap(pid[1], "the last holder");
 	for (int i = 0; i < 2; i++) {
 		close(go[i][0]);
@@ -416,7 +403,7 @@ static void shrink_while_shared(void)
 	assert(pid >= 0);
 	if (pid == 0) {
 		close(go[1]);
-		await(go[0]);
+		assert(pipe_await(go[0]) == 1);
 		exit(holds(p, SHARED_PAGES, 0x91) ? 0 : 1);
 	}
 	heap_free(p, SHARED_PAGES);
@@ -425,7 +412,7 @@ static void shrink_while_shared(void)
 		if (p[i] != 0)
 			error("shrink while shared: a regrown byte reads %d",
 			      p[i]);
-	notify(go[1]);
+	pipe_notify(go[1]);
 	assert(wait(pid, &status) == pid);
 	if (status != 0)
 		error("shrink while shared: the child lost its data");
@@ -436,11 +423,11 @@ static void shrink_while_shared(void)
 	if (pid == 0) {
 		close(go[1]);
 		heap_free(p, SHARED_PAGES);
-		notify(done[1]);
-		await(go[0]);
+		pipe_notify(done[1]);
+		assert(pipe_await(go[0]) == 1);
 		exit(0);
 	}
-	await(done[0]);
+	assert(pipe_await(done[0]) == 1);
 	sys();
 	copy0 = si.num_cow_copy;
 	reuse0 = si.num_cow_reuse;
@@ -452,7 +439,7 @@ static void shrink_while_shared(void)
 		      "pages with %zu copies, %zu reuses",
 		      SHARED_PAGES, si.num_cow_copy - copy0,
 		      si.num_cow_reuse - reuse0);
-	notify(go[1]);
+	pipe_notify(go[1]);
 	reap(pid, "shrink while shared");
 	close(go[0]);
 	close(go[1]);

@@ -6,6 +6,7 @@
  * and read(), pipe(), wait() and info() into them return ERR_FAULT. */
 #include <lib/stddef.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define PAGE_SIZE 4096ul /* both arches */
 #define SLOT_WORDS (PAGE_SIZE / sizeof(int))
@@ -33,14 +34,6 @@ static void sys(void)
 static __attribute__((noinline)) int text_fn(int x)
 {
 	return x * 3 + 1;
-}
-
-/* Block until one byte arrives on fd. */
-static void await(int fd)
-{
-	char c;
-
-	assert(read(fd, &c, 1) == 1);
 }
 
 /* Return: whether fork copies every page (FORK=eager): a child of a
@@ -191,7 +184,7 @@ static void parent_writes(size_t w)
 	assert(pid >= 0);
 	if (pid == 0) {
 		close(go[1]);
-		await(go[0]);
+		assert(pipe_await(go[0]) == 1);
 		exit(slot_filler_from(0) ? 0 : 1);
 	}
 	sys();
@@ -280,7 +273,7 @@ static void read_only_after_fork(void)
 	assert(pid >= 0);
 	if (pid == 0) {
 		close(go[1]);
-		await(go[0]);
+		assert(pipe_await(go[0]) == 1);
 		exit(text_fn(2) == 7 && memcmp((const void *)(uintptr_t)text_fn,
 					       text0, sizeof(text0)) == 0
 			 ? 0

@@ -17,6 +17,7 @@
 #include <lib/stddef.h>
 #include <lib/syscall-num.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define CAP 10000	     /* free frames the floods may use */
 #define PAGE_SIZE 4096ul     /* both arches */
@@ -43,27 +44,6 @@ static size_t live_procs(void)
 {
 	assert(info(&si) == ERR_OK);
 	return si.live_procs;
-}
-
-/* Block until fd has a byte or every writer has closed it. */
-static void await(int fd)
-{
-	char c;
-
-	(void)read(fd, &c, 1);
-}
-
-static void notify(int fd)
-{
-	assert(write(fd, "r", 1) == 1);
-}
-
-static __attribute__((noinline)) void prefault_stack(void)
-{
-	volatile char pad[PREFAULT];
-
-	for (size_t i = 0; i < sizeof(pad); i += 256)
-		pad[i] = 0;
 }
 
 /* fork until fork fails or *n reaches max; each child execs args at once,
@@ -159,9 +139,9 @@ static void close_all_but(int keep, int keep2)
 static int child(int r, int w)
 {
 	close_all_but(r, w);
-	notify(w);
+	pipe_notify(w);
 	close(w);
-	await(r);
+	(void)pipe_await(r);
 	return OK;
 }
 
@@ -182,7 +162,7 @@ static int node(int r, int w)
 		err = flood(args, NODE_FORKS, gate, &n, &last);
 	(void)write(w, err == ERR_NOMEM || err == 0 ? "r" : "x", 1);
 	close(w);
-	await(r);
+	(void)pipe_await(r);
 	while (wait(-1, &status) >= 0)
 		size += status > 0 ? status : 0;
 	return size;
@@ -196,8 +176,8 @@ static int hog(size_t k, int r, int w)
 	close_all_but(r, w);
 	for (size_t i = 0; p != (char *)ERR_NOMEM && i < k; i++)
 		p[i * PAGE_SIZE] = 1;
-	notify(w);
-	await(r);
+	pipe_notify(w);
+	(void)pipe_await(r);
 	return OK;
 }
 
@@ -255,7 +235,7 @@ static int forker(int release_r, int release_w, int result)
 	long alive = 0, failed = 0, n, a, last = 0, figures[2];
 	int status, rounds = 0, pid;
 
-	prefault_stack();
+	stack_prefault(PREFAULT);
 	do {
 		n = flood_round(release_r, &a, &last);
 		alive += a;
@@ -273,7 +253,7 @@ static int forker(int release_r, int release_w, int result)
 	pid = fork();
 	if (pid == 0) {
 		close(release_w);
-		await(release_r);
+		(void)pipe_await(release_r);
 		exit(OK);
 	}
 	if (pid < 0)
@@ -372,7 +352,7 @@ static int start_hog(int *pid)
 		     hold[0], ready[1]);
 	close(hold[0]);
 	close(ready[1]);
-	await(ready[0]);
+	(void)pipe_await(ready[0]);
 	close(ready[0]);
 	return hold[1];
 }
@@ -393,7 +373,7 @@ int main(int argc, char **argv)
 		return forker(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	if (argc > 1)
 		return 0; /* spawned at the limit */
-	prefault_stack();
+	stack_prefault(PREFAULT);
 	assert(info(&si) == ERR_OK);
 	free0 = si.free_pages;
 	kills0 = si.num_kill;

@@ -11,6 +11,7 @@
  * frames above CAP, so the time does not grow with MEM. */
 #include <lib/stddef.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define PAGE_SIZE 4096ul /* both arches */
 #define RESERVE 32 /* mm/pmem.h PMEM_RESERVE: frames only the kernel takes */
@@ -33,26 +34,6 @@ static size_t free_pages(void)
 {
 	assert(info(&si) == ERR_OK);
 	return si.free_pages;
-}
-
-static void await(int fd)
-{
-	char c;
-
-	(void)read(fd, &c, 1);
-}
-
-static void notify(int fd)
-{
-	assert(write(fd, "r", 1) == 1);
-}
-
-static __attribute__((noinline)) void prefault_stack(void)
-{
-	volatile char pad[PREFAULT];
-
-	for (size_t i = 0; i < sizeof(pad); i += 256)
-		pad[i] = 0;
 }
 
 /* Close every fd but keep and keep2: a spawned role must not hold the
@@ -83,7 +64,7 @@ static int eat(int go)
 	volatile char *p = sbrk((ssize_t)(si.total_pages * PAGE_SIZE));
 
 	close_all_but(go, go);
-	await(go);
+	(void)pipe_await(go);
 	if (p == (volatile char *)ERR_NOMEM)
 		return FAILED;
 	for (size_t i = 0; i < si.total_pages; i++)
@@ -98,11 +79,11 @@ static int hold(size_t target, int r, int w)
 	size_t free;
 
 	close_all_but(r, w);
-	prefault_stack();
+	stack_prefault(PREFAULT);
 	while ((free = free_pages()) > target) /* halves: page tables too */
 		touch((free - target + 1) / 2);
-	notify(w);
-	await(r);
+	pipe_notify(w);
+	(void)pipe_await(r);
 	return OK;
 }
 
@@ -135,7 +116,8 @@ static int cow(size_t pages)
 				exit(CORRUPT);
 		exit(OK);
 	}
-	prefault_stack(); /* our stack's own copies, while frames are free */
+	stack_prefault(
+	    PREFAULT); /* our stack's own copies, while frames are free */
 	close(go[0]);
 	close(go[1]);
 	for (int i = 0; i < NCOW; i++) {
@@ -175,7 +157,7 @@ static int start_hold(size_t target, int *pid)
 		     ready[1]);
 	close(release[0]);
 	close(ready[1]);
-	await(ready[0]);
+	(void)pipe_await(ready[0]);
 	close(ready[0]);
 	return release[1];
 }
@@ -330,7 +312,7 @@ int main(int argc, char **argv)
 		return cow(atoi(argv[2]));
 	if (argc > 1)
 		return FAILED;
-	prefault_stack();
+	stack_prefault(PREFAULT);
 	free0 = free_pages();
 	if (free0 > CAP)
 		release = start_hold(CAP, &hog);

@@ -10,6 +10,7 @@
  * the kernel goes on at its last frames, and every frame comes back. */
 #include <lib/stddef.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define PAGE_SIZE 4096ul /* both arches */
 #define RESERVE 32 /* mm/pmem.h PMEM_RESERVE: frames only the kernel takes */
@@ -23,13 +24,6 @@ static size_t free_pages(void)
 {
 	assert(info(&si) == ERR_OK);
 	return si.free_pages;
-}
-
-static void await(int fd)
-{
-	char c;
-
-	(void)read(fd, &c, 1);
 }
 
 static void notify(int fd, char c)
@@ -138,13 +132,13 @@ static int pipes(int go, int release, int w)
 	int fds[2], r, n = 0;
 
 	close_all_but(go, release, w);
-	await(go);
+	(void)pipe_await(go);
 	while ((r = pipe(fds)) == ERR_OK)
 		n++;
 	notify(w, r != ERR_NOMEM	       ? 'x'
 		  : 3 + 2 * n + 2 <= NUM_FILES ? 'm'
 					       : 'f');
-	await(release);
+	(void)pipe_await(release);
 	return 0;
 }
 
@@ -163,7 +157,7 @@ static int hold(size_t target, int r, int w)
 			p[i * PAGE_SIZE] = 1;
 	}
 	notify(w, 'r');
-	await(r);
+	(void)pipe_await(r);
 	return 0;
 }
 
@@ -197,7 +191,7 @@ static int pipes_everywhere(size_t *bottom)
 	holder = start("exhaust_pipes hold %ld %ld %ld", RESERVE + 2, hold_r[0],
 		       ready[1], 0);
 	close(ready[1]);
-	await(ready[0]);
+	(void)pipe_await(ready[0]);
 	close(go[1]); /* all at once */
 	for (int i = 0; i < NPROCS; i++) {
 		if (read(says[0], &c, 1) != 1 || c == 'x')

@@ -7,6 +7,7 @@
  * kernel goes on and every frame comes back. */
 #include <lib/stddef.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define PAGE_SIZE 4096ul /* both arches */
 #define STACK_BOTTOM (USTACK_UPPERBOUND - 10 * PAGE_SIZE)
@@ -20,13 +21,6 @@ static size_t free_pages(void)
 {
 	assert(info(&si) == ERR_OK);
 	return si.free_pages;
-}
-
-static void await(int fd)
-{
-	char c;
-
-	(void)read(fd, &c, 1);
 }
 
 /* Recurse until a frame lies in the lowest stack page (forever: on past
@@ -44,7 +38,7 @@ static __attribute__((noinline)) int recurse(int level, bool forever, int ready,
 		below = recurse(level + 1, forever, ready, release) + 1;
 	} else {
 		assert(write(ready, "d", 1) == 1);
-		await(release);
+		(void)pipe_await(release);
 	}
 	for (size_t i = 0; i < sizeof(frame); i++)
 		if (frame[i] != (unsigned char)(level + i))
@@ -68,7 +62,7 @@ int main(void)
 			close(start[1]);
 			close(release[1]);
 			close(ready[0]);
-			await(start[0]);
+			(void)pipe_await(start[0]);
 			recurse(0, i % 3 == 2, ready[1], release[0]);
 			exit(0);
 		}

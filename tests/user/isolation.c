@@ -14,6 +14,7 @@
  * check" are the spawned roles. */
 #include <lib/stddef.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define PAGE_SIZE 4096ul      /* both arches */
 #define TEXT_START 0x400000ul /* user/user.ld */
@@ -175,19 +176,6 @@ static void probe_user_half(void)
 
 /* ---- Private memory ------------------------------------------------------ */
 
-/* Block until fd has a byte (or every writer is gone). */
-static void await(int fd)
-{
-	char c;
-
-	(void)read(fd, &c, 1);
-}
-
-static void notify(int fd)
-{
-	assert(write(fd, "x", 1) == 1);
-}
-
 /* Return: whether every word names v: data, bss, heap, stack, and three
  * pages of bss filled with the byte v. */
 static bool holds(int v, volatile int *heap, volatile int *stack)
@@ -223,15 +211,15 @@ static void fork_isolation(void)
 		if (!holds(10, heap, &stack_word))
 			exit(1); /* what it had at fork is gone */
 		set(20, heap, &stack_word);
-		notify(to_parent[1]);
-		await(to_child[0]);
+		pipe_notify(to_parent[1]);
+		(void)pipe_await(to_child[0]);
 		exit(holds(20, heap, &stack_word) ? 0 : 2);
 	}
-	await(to_parent[0]);
+	(void)pipe_await(to_parent[0]);
 	if (!holds(10, heap, &stack_word))
 		error("fork: the child's writes reached the parent");
 	set(30, heap, &stack_word);
-	notify(to_child[1]);
+	pipe_notify(to_child[1]);
 	assert(wait(pid, &status) == pid);
 	if (status == 1)
 		error("fork: the child did not see the parent's memory");
@@ -253,8 +241,8 @@ static int peer(int r, int w, int v)
 	volatile int stack_word, *heap = sbrk(PAGE_SIZE);
 
 	set(v, heap, &stack_word);
-	notify(w);
-	await(r);
+	pipe_notify(w);
+	(void)pipe_await(r);
 	return holds(v, heap, &stack_word) ? 0 : 1;
 }
 
@@ -272,10 +260,10 @@ static void peer_isolation(void)
 		if (pids[i] < 0)
 			error("spawn(\"%s\"): %d", args, pids[i]);
 	}
-	await(ready[0]);
-	await(ready[0]);
-	notify(go[1]); /* both go (each holds go[1] too: no EOF) */
-	notify(go[1]);
+	(void)pipe_await(ready[0]);
+	(void)pipe_await(ready[0]);
+	pipe_notify(go[1]); /* both go (each holds go[1] too: no EOF) */
+	pipe_notify(go[1]);
 	for (int i = 0; i < 2; i++) {
 		assert(wait(pids[i], &status) == pids[i]);
 		if (status != 0)

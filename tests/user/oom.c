@@ -9,6 +9,7 @@
  * prints while memory is short: errors are reported once the hog is gone. */
 #include <lib/stddef.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 #define PAGE_SIZE 4096ul /* both arches */
 #define RESERVE 32    /* mm/pmem.h PMEM_RESERVE: frames only the kernel takes */
@@ -55,14 +56,6 @@ static void eat_down_to(size_t target)
 		touch(free - target > 64 ? free - target - 32 : 1);
 }
 
-/* Block until fd has a byte or is closed by every writer. */
-static void await(int fd)
-{
-	char c;
-
-	(void)read(fd, &c, 1);
-}
-
 /* Start the hog: a child that eats memory down to target free frames,
  * says so on a pipe, then waits until the returned fd is closed. */
 static int start_hog(size_t target, int *pid)
@@ -76,12 +69,12 @@ static int start_hog(size_t target, int *pid)
 		close(release[1]);
 		eat_down_to(target);
 		assert(write(ready[1], "r", 1) == 1);
-		await(release[0]);
+		(void)pipe_await(release[0]);
 		exit(OK);
 	}
 	close(release[0]);
 	close(ready[1]);
-	await(ready[0]);
+	(void)pipe_await(ready[0]);
 	close(ready[0]);
 	free_pages(); /* write our pages now, while frames are plentiful */
 	return release[1];
@@ -101,7 +94,7 @@ static void forker(void)
 	if (pid == 0) {
 		close(release[1]);
 		touch(CHILD_PAGES);
-		await(release[0]);
+		(void)pipe_await(release[0]);
 		exit(OK);
 	}
 	close(release[0]);

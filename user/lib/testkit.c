@@ -1,0 +1,24 @@
+/* Helpers shared by the project's own tests (lib/testkit.h). */
+#include <lib/test.h>
+#include <lib/testkit.h>
+
+ssize_t pipe_await(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1);
+}
+
+void pipe_notify(int fd)
+{
+	assert(write(fd, "x", 1) == 1);
+}
+
+/* Not inlined, so the array really lies below the caller's frame. */
+__attribute__((noinline)) void stack_prefault(size_t bytes)
+{
+	volatile char *pad = __builtin_alloca(bytes);
+
+	for (size_t i = 0; i < bytes; i += 256)
+		pad[i] = 0;
+}
