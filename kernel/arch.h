@@ -76,6 +76,13 @@ int arch_start_cpus(int max);
 noreturn void kmain_ap(int id);
 /* A short name of CPU id for the banner ("apic 1", "hart 3"). */
 const char *arch_cpu_name(int id);
+/* Interrupt CPU id (online, not the caller): it takes the interrupt as
+ * soon as its interrupts are on, even from arch_wait_for_interrupt, and
+ * calls ipi_receive() (kernel/ipi.h) with interrupts off. Several IPIs
+ * sent before it takes one may arrive as one. The x86_64 local APIC sends
+ * vector VEC_IPI; RISC-V asks the SBI (send_ipi) for a supervisor software
+ * interrupt. Callable with interrupts off and locks held. */
+void arch_send_ipi(int id);
 
 /* ---- Console and power --------------------------------------------------- */
 

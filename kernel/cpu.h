@@ -7,6 +7,8 @@
 
 #define NCPU 8
 
+struct ipi_call;
+
 struct cpu {
 	struct cpu *self;  /* first: x86_64 reads it as %gs:0 */
 	int id;		   /* 0 for the boot CPU */
@@ -17,6 +19,13 @@ struct cpu {
 	struct proc *proc; /* running process, or NULL */
 	struct context *sched_ctx; /* this CPU's scheduler loop */
 	bool resched;		   /* the running process's slice is over */
+	/* Interrupts between CPUs (kernel/ipi.c). Written by this CPU, read
+	 * by the others, so through __atomic builtins. */
+	bool online;	       /* takes IPIs: set once, in kmain / kmain_ap */
+	bool idle;	       /* waiting for an interrupt in proc_scheduler */
+	uint64_t tlb_gen;      /* the last shootdown this CPU has flushed for */
+	uint64_t ipis;	       /* IPIs received */
+	struct ipi_call *call; /* a function another CPU asks this one to run */
 };
 
 extern struct cpu cpus[NCPU];

@@ -7,6 +7,7 @@
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
+#include "kernel/ipi.h"
 #include "kernel/kprintf.h"
 #include "kernel/proc.h"
 #include "kernel/selftest.h"
@@ -52,6 +53,7 @@ static void start_cpus(void)
 noreturn void kmain_ap(int id)
 {
 	(void)id; /* the arch made cpus[id] this CPU's record already */
+	ipi_cpu_online();
 	arch_timer_init(TIMER_HZ);
 	proc_scheduler();
 }
@@ -80,6 +82,7 @@ noreturn void kmain(struct boot_info *bi)
 
 	arch_timer_init(TIMER_HZ);
 	arch_intr_enable();
+	ipi_cpu_online();
 	start_cpus();
 
 	char which[32];

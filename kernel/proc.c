@@ -18,6 +18,7 @@
 #include "kernel/cpu.h"
 #include "kernel/exec.h"
 #include "kernel/file.h"
+#include "kernel/ipi.h"
 #include "kernel/kprintf.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
@@ -60,6 +61,7 @@ static void runq_push(struct proc *p)
 	else
 		runq_head = p;
 	runq_tail = p;
+	ipi_kick_idle();
 }
 
 static struct proc *runq_pop(void)
@@ -72,6 +74,12 @@ static struct proc *runq_pop(void)
 			runq_tail = NULL;
 	}
 	return p;
+}
+
+/* Is anything runnable? A hint (no lock) for an idle CPU. */
+static bool runq_has_work(void)
+{
+	return __atomic_load_n(&runq_head, __ATOMIC_RELAXED) != NULL;
 }
 
 /* ---- Switching ----------------------------------------------------------- */
@@ -117,11 +125,11 @@ noreturn void proc_scheduler(void)
 		struct proc *p;
 
 		/* Halt while nothing is runnable. Interrupts are off from the
-		 * check to the halt, so a wakeup cannot slip in between; the
-		 * peek without the lock is only a hint. */
+		 * check to the halt, so neither a wakeup on this CPU nor the
+		 * kick of another (runq_push) can slip in between; the peek
+		 * without the lock is only a hint. */
 		arch_intr_disable();
-		if (!__atomic_load_n(&runq_head, __ATOMIC_RELAXED))
-			arch_wait_for_interrupt();
+		ipi_idle_wait(runq_has_work);
 		spin_lock(&proc_lock);
 		p = runq_pop();
 		if (p) {

@@ -2,6 +2,7 @@
 #include "kernel/spinlock.h"
 
 #include "kernel/cpu.h"
+#include "kernel/ipi.h"
 #include "kernel/kprintf.h"
 
 void spin_init(struct spinlock *lk, const char *name)
@@ -11,6 +12,9 @@ void spin_init(struct spinlock *lk, const char *name)
 	lk->owner = NULL;
 }
 
+/* Spin with interrupts off until lk is free, answering other CPUs' IPI
+ * requests meanwhile: the holder may be waiting for this CPU to flush its
+ * TLB (tlb_shootdown). */
 void spin_lock(struct spinlock *lk)
 {
 	intr_push();
@@ -18,7 +22,7 @@ void spin_lock(struct spinlock *lk)
 		panic("spin_lock: %s already held by this CPU", lk->name);
 	while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&lk->locked, __ATOMIC_RELAXED))
-			;
+			ipi_poll();
 	lk->owner = mycpu();
 }
 

@@ -5,10 +5,11 @@
  *   page fault                   -> mm_page_fault(&fault)   (mm/fault.h)
  *   any other exception          -> trap_user_kill(name, pc, addr)
  *   timer interrupt              -> timer_tick()
+ *   IPI from another CPU         -> ipi_receive()           (kernel/ipi.h)
  *   ... and then, always         -> trap_user_return()
  *
  * Traps from kernel mode: page faults go to mm_page_fault, the timer to
- * timer_tick, anything else panics. Every one of these is called with
+ * timer_tick, IPIs to ipi_receive, anything else panics. Every one of these is called with
  * interrupts off, on both machines.
  */
 #ifndef KERNEL_TRAP_H

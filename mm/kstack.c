@@ -2,6 +2,7 @@
 #include "mm/kstack.h"
 
 #include "kernel/arch.h"
+#include "kernel/ipi.h"
 #include "kernel/kprintf.h"
 #include "kernel/spinlock.h"
 #include "mm/kmap.h"
@@ -69,6 +70,7 @@ static bool slot_fill(size_t slot)
 				pmem_unref(pa);
 			vpmap_unmap(kmap_root(), bottom, i, VPMAP_UNREF);
 			prune_tables(bottom);
+			tlb_shootdown(); /* as in kstack_free */
 			return false;
 		}
 	}
@@ -89,11 +91,12 @@ void *kstack_alloc(void)
 			slot_release(slot);
 	}
 	spin_unlock(&kstack_lock);
-	/* This CPU may still hold translations of the slot from a stack that
-	 * lived there before, on frames since freed, and it is about to
-	 * write the new one (fork sets up its frame) without a root switch
-	 * in between. Any other CPU reaches the stack only after loading the
-	 * process's root, which drops every kernel translation too. */
+	/* No CPU holds a translation of the slot from a stack that lived
+	 * there before (kstack_free shot them down), but RISC-V may cache
+	 * the invalid entries the slot had until now, and this CPU is about
+	 * to write the new stack (fork sets up its frame) without a root
+	 * switch in between. Any other CPU reaches the stack only after
+	 * loading the process's root, which flushes too. */
 	for (size_t i = 0; top && i < STACK_PAGES; i++)
 		vpmap_flush_tlb(kmap_root(), slot_bottom(slot) + i * PAGE_SIZE);
 	return top;
@@ -109,6 +112,9 @@ void kstack_free(void *top)
 	spin_lock(&kstack_lock);
 	vpmap_unmap(kmap_root(), bottom, STACK_PAGES, VPMAP_UNREF);
 	prune_tables(bottom);
+	/* Every CPU forgets the stack and the tables just pruned before the
+	 * slot can be handed out again, for every page table shares them. */
+	tlb_shootdown();
 	slot_release(slot);
 	spin_unlock(&kstack_lock);
 }

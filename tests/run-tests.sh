@@ -101,12 +101,13 @@ check_memory() {
 	fi
 }
 
-# check_selftests ARCH: one boot runs every non-fatal self-test; each
-# "selftest NAME: ok" line is a row.
+# check_selftests COLUMN NAME...: one boot runs every non-fatal self-test;
+# each "selftest NAME: ok" line is a row.
 check_selftests() {
 	local arch=$1 name ok
+	shift
 	boot "$arch" selftest 256M selftest
-	for name in pmem kmalloc kmap vpmap timer; do
+	for name in "$@"; do
 		ok=0
 		grep -q "^selftest $name: ok" "$log" && ok=1
 		if [[ $ok == 1 && $status == 0 ]]; then
@@ -215,7 +216,7 @@ build() {
 for arch in "${ARCHES[@]}"; do
 	echo "== $arch"
 	build "$arch" || continue
-	check_selftests "$arch"
+	check_selftests "$arch" pmem kmalloc kmap vpmap timer
 	check_fault "$arch" fault_text_write write "read-only page"
 	check_fault "$arch" fault_data_exec execute "no-execute page"
 	check_fault "$arch" fault_null_read read "not present"
@@ -230,6 +231,7 @@ done
 # Two CPUs: the user suite again, with processes really running in parallel.
 for arch in "${ARCHES[@]}"; do
 	echo "== $arch with CPUS=2"
+	check_selftests "$arch-cpus2" pmem kmalloc kmap vpmap timer ipi
 	check_user_tests "$arch-cpus2"
 done
 

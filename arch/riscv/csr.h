@@ -18,7 +18,9 @@
 #define SSTATUS_FS (UL(3) << 13)  /* floating-point unit state; 0 = off */
 #define SSTATUS_SUM (UL(1) << 18) /* S-mode may touch U pages */
 
+#define SIE_SSIE (UL(1) << 1) /* supervisor software interrupt (IPI) enable */
 #define SIE_STIE (UL(1) << 5) /* supervisor timer interrupt enable */
+#define SIP_SSIP (UL(1) << 1) /* a supervisor software interrupt is pending */
 
 #define SCAUSE_INTERRUPT (UL(1) << 63)
 #define SCAUSE_CODE(c) ((c) & ~SCAUSE_INTERRUPT)

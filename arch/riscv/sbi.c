@@ -62,6 +62,11 @@ long sbi_remote_fence_i(unsigned long hart_mask, unsigned long hart_mask_base)
 	    .error;
 }
 
+long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
+{
+	return sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0).error;
+}
+
 long sbi_system_reset(uint32_t type, uint32_t reason)
 {
 	return sbi_call(SBI_EXT_SRST, 0, type, reason, 0).error;

@@ -12,6 +12,7 @@
 #define SBI_EXT_SRST 0x53525354	  /* "SRST" */
 #define SBI_EXT_HSM 0x48534D	  /* "HSM": hart state management */
 #define SBI_EXT_RFENCE 0x52464E43 /* "RFNC": remote fences */
+#define SBI_EXT_IPI 0x735049	  /* "sPI": inter-processor interrupts */
 
 #define SBI_SRST_TYPE_SHUTDOWN 0
 #define SBI_SRST_REASON_NONE 0
@@ -35,6 +36,10 @@ noreturn void sbi_hart_stop(void);
  * fence.i; returns the SBI error once they have (OpenSBI waits for an
  * acknowledgement from every target, the caller included). */
 long sbi_remote_fence_i(unsigned long hart_mask, unsigned long hart_mask_base);
+
+/* Raise a supervisor software interrupt (sip.SSIP) on every hart in
+ * hart_mask (bit i = hart hart_mask_base + i); returns the SBI error. */
+long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
 
 /* Reset or power off the machine; returns only when the firmware refuses
  * (then with the SBI error). */

@@ -156,12 +156,15 @@ static bool hart_boot(struct hart_boot *h, int id)
 	return true;
 }
 
-/* Can the firmware start harts and fence their instruction fetches? */
+/* Can the firmware start harts, fence their instruction fetches and
+ * interrupt them? */
 static bool firmware_can_smp(void)
 {
-	if (sbi_has_extension(SBI_EXT_HSM) && sbi_has_extension(SBI_EXT_RFENCE))
+	if (sbi_has_extension(SBI_EXT_HSM) &&
+	    sbi_has_extension(SBI_EXT_RFENCE) && sbi_has_extension(SBI_EXT_IPI))
 		return true;
-	kprintf("smp: SBI firmware without HSM or RFENCE: one hart only\n");
+	kprintf("smp: SBI firmware without HSM, RFENCE or IPI: one hart "
+		"only\n");
 	return false;
 }
 
@@ -232,4 +235,14 @@ void arch_sync_icache(void)
 			      "%lu: error %ld",
 			      hartid, err);
 	}
+}
+
+void arch_send_ipi(int id)
+{
+	unsigned long hartid = riscv_cpu_hartid(id);
+	long err = sbi_send_ipi(1, hartid);
+
+	if (err)
+		panic("arch_send_ipi: SBI send_ipi to hart %lu: error %ld",
+		      hartid, err);
 }

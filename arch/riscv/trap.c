@@ -10,6 +10,7 @@
 #include "arch/riscv/platform.h"
 #include "arch/riscv/trapframe.h"
 #include "kernel/arch.h"
+#include "kernel/ipi.h"
 #include "kernel/kprintf.h"
 #include "mm/fault.h"
 
@@ -34,6 +35,7 @@ _Static_assert(TRAP_STACK_SIZE >= TRAPFRAME_SIZE + 16 &&
 
 /* scause codes (RISC-V privileged specification, table "supervisor cause
  * register values after trap"). */
+#define IRQ_S_SOFT 1
 #define IRQ_S_TIMER 5
 #define EXC_ILLEGAL_INST 2
 #define EXC_BREAKPOINT 3
@@ -73,12 +75,14 @@ static const char *const reg_names[32] = {
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-/* Point stvec at trap_entry (direct mode: every trap enters there) and
- * start with sscratch = 0, "running kernel code" (see trapentry.S). */
+/* Point stvec at trap_entry (direct mode: every trap enters there),
+ * start with sscratch = 0, "running kernel code" (see trapentry.S), and
+ * accept software interrupts, the IPIs the SBI delivers. */
 void arch_trap_init(void)
 {
 	csr_write(sscratch, 0);
 	csr_write(stvec, (uintptr_t)trap_entry);
+	csr_set(sie, SIE_SSIE);
 }
 
 /* The name the privileged specification gives scause, or "unknown trap". */
@@ -145,6 +149,29 @@ static noreturn void unexpected_trap(const struct trapframe *tf)
 		 trap_name(tf->scause), tf->scause, tf->stval);
 }
 
+/* An IPI (the SBI set sip.SSIP): clear it first, so one sent while this
+ * runs is taken again, then do what was asked. */
+static void ipi_interrupt(void)
+{
+	csr_clear(sip, SIP_SSIP);
+	ipi_receive();
+}
+
+/* Handle the interrupt in tf: the timer or an IPI; anything else is a bug. */
+static void interrupt(const struct trapframe *tf)
+{
+	switch (SCAUSE_CODE(tf->scause)) {
+	case IRQ_S_TIMER:
+		riscv_timer_interrupt();
+		break;
+	case IRQ_S_SOFT:
+		ipi_interrupt();
+		break;
+	default:
+		unexpected_trap(tf);
+	}
+}
+
 void riscv_kernel_trap(struct trapframe *tf)
 {
 	uint64_t code = SCAUSE_CODE(tf->scause);
@@ -152,15 +179,12 @@ void riscv_kernel_trap(struct trapframe *tf)
 
 	if (!(tf->sstatus & SSTATUS_SPP))
 		panic("riscv_kernel_trap: trap from U-mode with sscratch 0");
-	if (tf->scause & SCAUSE_INTERRUPT) {
-		if (code != IRQ_S_TIMER)
-			unexpected_trap(tf);
-		riscv_timer_interrupt();
-	} else if (page_fault_access(code, &access)) {
+	if (tf->scause & SCAUSE_INTERRUPT)
+		interrupt(tf);
+	else if (page_fault_access(code, &access))
 		page_fault(tf, access);
-	} else {
+	else
 		unexpected_trap(tf);
-	}
 }
 
 /* What trap_user_kill reports as the address: stval where it holds one
@@ -200,10 +224,8 @@ noreturn void riscv_user_trap(struct trapframe *tf)
 		panic("riscv_user_trap: trap from S-mode with sscratch set");
 	if (!(tf->scause & SCAUSE_INTERRUPT))
 		user_exception(tf);
-	else if (SCAUSE_CODE(tf->scause) == IRQ_S_TIMER)
-		riscv_timer_interrupt();
 	else
-		unexpected_trap(tf);
+		interrupt(tf);
 	arch_intr_disable();
 	trap_user_return();
 	arch_return_to_user(tf);

@@ -21,6 +21,7 @@
 #define LAPIC_TIMER_DIV 0x3e0
 
 #define SVR_ENABLE (1u << 8)
+#define ICR_FIXED (0u << 8)   /* delivery mode fixed: the vector given */
 #define ICR_INIT (5u << 8)    /* delivery mode INIT */
 #define ICR_STARTUP (6u << 8) /* delivery mode STARTUP, vector = page */
 #define ICR_PENDING (1u << 12)
@@ -83,6 +84,11 @@ void lapic_send_init(unsigned apic)
 void lapic_send_startup(unsigned apic, unsigned page)
 {
 	send_ipi(apic, ICR_STARTUP | ICR_ASSERT | (page & 0xff));
+}
+
+void lapic_send_ipi(unsigned apic, unsigned vector)
+{
+	send_ipi(apic, ICR_FIXED | ICR_ASSERT | (vector & 0xff));
 }
 
 void lapic_timer_start_count(void)

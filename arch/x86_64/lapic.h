@@ -19,6 +19,8 @@ void lapic_eoi(void);
  * physical address page << 12) to the CPU with APIC id apic. */
 void lapic_send_init(unsigned apic);
 void lapic_send_startup(unsigned apic, unsigned page);
+/* Interrupt the CPU with APIC id apic with the given vector. */
+void lapic_send_ipi(unsigned apic, unsigned vector);
 
 /* Count down from the largest count, divided by 16, with the timer masked;
  * lapic_timer_elapsed says how far it got. */

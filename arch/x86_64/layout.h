@@ -29,6 +29,9 @@
 #define VEC_PIC_SPURIOUS 39
 #define VEC_TIMER 48	/* the local APIC timer, on every CPU */
 #define VEC_SYSCALL 128 /* int $0x80, the only gate user mode may call */
+/* Another CPU wants something of this one (kernel/ipi.c); the highest
+ * priority class, so a pending tick cannot hold it up. */
+#define VEC_IPI 240
 /* What a local APIC delivers when an interrupt vanished before the CPU
  * took it (no EOI for this one). */
 #define VEC_APIC_SPURIOUS 255

@@ -40,6 +40,7 @@ extern const struct trampoline_params trampoline_params;
 
 static struct madt_cpus madt;
 static char cpu_names[NCPU][16]; /* "apic <id>" */
+static unsigned cpu_apic[NCPU];	 /* APIC id by cpu id */
 static void *ap_ist[NCPU];	 /* each CPU's double-fault stack top */
 static int ap_state[NCPU];	 /* see start_cpu */
 
@@ -143,6 +144,7 @@ static bool start_cpu(struct trampoline_params *p, int id, unsigned apic)
 	ap_ist[id] = ist;
 	ap_state[id] = AP_STARTING;
 	ksnprintf(cpu_names[id], sizeof(cpu_names[id]), "apic %u", apic);
+	cpu_apic[id] = apic;
 	*p = (struct trampoline_params){p->cr3, (uintptr_t)stack,
 					(uintptr_t)ap_main, id};
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -171,6 +173,7 @@ int arch_start_cpus(int max)
 
 	lapic_enable(); /* to send the IPIs */
 	ksnprintf(cpu_names[0], sizeof(cpu_names[0]), "apic %u", self);
+	cpu_apic[0] = self;
 	max = MIN(max, NCPU);
 	if (madt.ncpus < 2 || max < 2)
 		return n;
@@ -191,4 +194,9 @@ const char *arch_cpu_name(int id)
 	if (id < 0 || id >= NCPU || !cpu_names[id][0])
 		return "?";
 	return cpu_names[id];
+}
+
+void arch_send_ipi(int id)
+{
+	lapic_send_ipi(cpu_apic[id], VEC_IPI);
 }

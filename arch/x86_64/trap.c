@@ -9,6 +9,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/x86.h"
+#include "kernel/ipi.h"
 #include "kernel/kprintf.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -117,7 +118,14 @@ static void timer_interrupt(void)
 	timer_tick();
 }
 
-/* A trap from user mode: syscall, page fault or timer; any other exception
+/* An IPI from another CPU: acknowledge it, then do what was asked. */
+static void ipi_interrupt(void)
+{
+	lapic_eoi();
+	ipi_receive();
+}
+
+/* A trap from user mode: syscall, page fault, timer or IPI; any other exception
  * kills the process. Only page faults report an address on x86 (CR2), and
  * they go to mm/, so the kill message has address 0. */
 static void user_trap(struct trapframe *tf)
@@ -132,6 +140,9 @@ static void user_trap(struct trapframe *tf)
 	case VEC_TIMER:
 		timer_interrupt();
 		return;
+	case VEC_IPI:
+		ipi_interrupt();
+		return;
 	case VEC_PIC_SPURIOUS:
 	case VEC_APIC_SPURIOUS:
 		return; /* no EOI: nothing is in service */
@@ -139,7 +150,7 @@ static void user_trap(struct trapframe *tf)
 	trap_user_kill(trap_name(tf->vector), tf->rip, 0);
 }
 
-/* A trap from kernel mode: page fault -> mm/, timer -> tick, spurious
+/* A trap from kernel mode: page fault -> mm/, timer -> tick, IPI, spurious
  * interrupt -> nothing; anything else is a kernel bug and panics. */
 static void kernel_trap(struct trapframe *tf)
 {
@@ -149,6 +160,9 @@ static void kernel_trap(struct trapframe *tf)
 		return;
 	case VEC_TIMER:
 		timer_interrupt();
+		return;
+	case VEC_IPI:
+		ipi_interrupt();
 		return;
 	case VEC_PIC_SPURIOUS:
 	case VEC_APIC_SPURIOUS:

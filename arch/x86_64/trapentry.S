@@ -37,6 +37,7 @@ trap_stubs:
 	stub VEC_PIC_SPURIOUS
 	stub VEC_TIMER
 	stub VEC_SYSCALL
+	stub VEC_IPI
 	stub VEC_APIC_SPURIOUS
 	.section .rodata
 	.globl trap_stubs_end

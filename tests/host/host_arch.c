@@ -104,6 +104,19 @@ void arch_tlb_flush_all(void)
 	tlb_forget_all();
 }
 
+/* The host model never idles (it has no scheduler). */
+void arch_wait_for_interrupt(void)
+{
+	panic("host: arch_wait_for_interrupt: nothing to wait for");
+}
+
+/* No CPU of the host model calls ipi_cpu_online, so kernel/ipi.c never
+ * sends one. */
+void arch_send_ipi(int id)
+{
+	panic("host: arch_send_ipi(%d): the host model takes no IPIs", id);
+}
+
 /* ---- Console and panic -------------------------------------------------- */
 
 int kvprintf(const char *fmt, va_list ap)
