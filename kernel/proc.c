@@ -314,6 +314,12 @@ static void proc_launch(struct proc *p, struct proc *parent)
 	spin_unlock(&proc_lock);
 }
 
+/* User frames a fork must leave free: one for each side's first
+ * copy-on-write fault. Parent and child may take it at the same moment on
+ * two CPUs, on the same page, and then both copy (docs/smp.md); on one CPU
+ * the second writer of a page reuses the frame instead. */
+#define FORK_SPARE_FRAMES 2
+
 int proc_fork(void)
 {
 	struct proc *parent = proc_current();
@@ -327,10 +333,11 @@ int proc_fork(void)
 	if (!child->as ||
 	    (FORK_EAGER ? as_copy_as(parent->as, child->as)
 			: as_share_cow(parent->as, child->as)) < 0 ||
-	    pmem_free_count() <= PMEM_RESERVE) {
-		/* The last test: a fork whose tables ate into the reserve
-		 * would leave no frame for either side's first copy-on-write
-		 * fault, which would kill it. Refuse instead. */
+	    pmem_free_count() < PMEM_RESERVE + FORK_SPARE_FRAMES) {
+		/* The last test: a fork that left fewer user frames than
+		 * FORK_SPARE_FRAMES would let the first copy-on-write fault of
+		 * one side or the other find none, which would kill it.
+		 * Refuse instead. */
 		proc_free(child);
 		return ERR_NOMEM;
 	}
