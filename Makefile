@@ -77,9 +77,36 @@ $(BUILD)/%.S.o: %.S | $(BUILD)/.deps
 $(BUILD)/kernel/initrd_blob.S.o: $(USER_INITRD)
 $(BUILD)/kernel/initrd_blob.S.o: ASFLAGS += -DINITRD_FILE='"$(USER_INITRD)"'
 
-$(KERNEL): $(KOBJS) arch/$(ARCH)/kernel.ld
+# Two links, for symbolized backtraces (kernel/ksyms.sh): the first with an
+# empty symbol table, the second with the table of the first one's text
+# symbols. The table's section comes last in the image, so it moves nothing;
+# the check proves that, and that the table is the final image's own.
+KSYMS := kernel/ksyms.sh
+NM_ARCH := $(patsubst %gcc,%nm,$(CC_ARCH))
+KERNEL_FIRST := $(BUILD)/kernel.first.elf
+KSYMS_OBJS := $(BUILD)/ksyms-empty.S.o $(BUILD)/ksyms.S.o
+
+$(BUILD)/ksyms-empty.S: $(KSYMS) | $(BUILD)/.deps
+	@$(if $(Q),echo "  GEN   $@")
+	$(Q)$(KSYMS) table $(NM_ARCH) >$@
+
+$(BUILD)/ksyms.S: $(KERNEL_FIRST) $(KSYMS)
+	@$(if $(Q),echo "  NM    $@")
+	$(Q)$(KSYMS) table $(NM_ARCH) $< >$@
+
+$(KSYMS_OBJS): %.S.o: %.S
+	@$(if $(Q),echo "  AS    $<")
+	$(Q)$(CC_ARCH) $(ASFLAGS) -c $< -o $@
+
+$(KERNEL_FIRST): $(KOBJS) $(BUILD)/ksyms-empty.S.o arch/$(ARCH)/kernel.ld
 	@$(if $(Q),echo "  LD    $@")
-	$(Q)$(CC_ARCH) $(CFLAGS) $(LDFLAGS) -o $@ $(KOBJS)
+	$(Q)$(CC_ARCH) $(CFLAGS) $(LDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.S.o
+
+$(KERNEL): $(KERNEL_FIRST) $(BUILD)/ksyms.S.o
+	@$(if $(Q),echo "  LD    $@ (with its symbol table)")
+	$(Q)$(CC_ARCH) $(CFLAGS) $(LDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.S.o
+	$(Q)$(KSYMS) check $(NM_ARCH) $< $@ $(BUILD)/ksyms.S || \
+		{ rm -f $@; exit 1; }
 
 -include $(KOBJS:.o=.d)
 

@@ -120,7 +120,7 @@ void arch_timer_init(unsigned hz);
 uintptr_t arch_frame_pointer(void);
 /* Step one frame up a frame-pointer chain: from *fp, store the caller's
  * frame pointer in *fp and the return address in *pc. The kernel checks the
- * addresses before calling (see kernel/backtrace.c). */
+ * addresses before calling (see kernel/panic.c). */
 void arch_frame_unwind(uintptr_t *fp, uintptr_t *pc);
 
 /* Print the general registers of the calling CPU (for panic). */

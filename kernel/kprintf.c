@@ -6,6 +6,7 @@
 
 #include "kernel/arch.h"
 #include "kernel/file.h"
+#include "kernel/ksyms.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
@@ -77,6 +78,29 @@ static void emit_number(struct sink *s, const struct spec *sp, uint64_t v,
 	emit(s, sp, tmp + i, sizeof(tmp) - i);
 }
 
+/* Emit pointer p as 0x and hex digits; with symbol, the function holding
+ * it too (kernel/ksyms.h), when there is one. */
+static void emit_pointer(struct sink *s, const struct spec *sp, uintptr_t p,
+			 bool symbol)
+{
+	struct spec plain = {false, false, 0};
+	const char *name = NULL;
+	uintptr_t off;
+
+	s->put(s, '0');
+	s->put(s, 'x');
+	emit_number(s, sp, p, 16, false, false);
+	if (symbol)
+		name = ksym_lookup(p, &off);
+	if (!name)
+		return;
+	emit(s, &plain, " (", 2);
+	emit(s, &plain, name, strlen(name));
+	emit(s, &plain, "+0x", 3);
+	emit_number(s, &plain, off, 16, false, false);
+	s->put(s, ')');
+}
+
 /* Read the integer argument of size lng (0 int, 1 long, 2 long long/size_t). */
 static uint64_t arg_unsigned(va_list *ap, int lng)
 {
@@ -136,10 +160,10 @@ static void format_to(struct sink *s, const char *fmt, va_list ap)
 				    *fmt == 'X');
 			break;
 		case 'p':
-			s->put(s, '0');
-			s->put(s, 'x');
-			emit_number(s, &sp, (uintptr_t)va_arg(args, void *), 16,
-				    false, false);
+			emit_pointer(s, &sp, (uintptr_t)va_arg(args, void *),
+				     fmt[1] == 'S');
+			if (fmt[1] == 'S')
+				fmt++;
 			break;
 		case 's': {
 			const char *str = va_arg(args, const char *);

@@ -5,7 +5,9 @@
 #include "kernel/types.h"
 
 /* printf to the console. Conversions: %d %i %u %x %X %p %s %c %%, with
- * flags '-' and '0', a field width, and the size prefixes l, ll and z. */
+ * flags '-' and '0', a field width, and the size prefixes l, ll and z; and
+ * %pS, a kernel code address followed by the function holding it:
+ * "0xffffffff80103339 (fault_text_write+0x9)". */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 /* Format into buf (always NUL-terminated); returns the length it wanted. */
@@ -15,14 +17,16 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 /* Print "panic: <message>", the CPU state and a backtrace, stop every CPU
  * and leave QEMU with a failure status. */
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* panic() with a backtrace that starts at frame pointer fp instead of the
- * caller (used for traps, whose interesting frames are the interrupted ones).
- */
-noreturn void panic_at(uintptr_t fp, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* panic() for a trap, whose interesting frames are the interrupted ones:
+ * the backtrace starts with the trapped pc, then walks up from frame
+ * pointer fp instead of the caller's frame. */
+noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* Print a frame-pointer backtrace starting at frame fp. */
-void backtrace(uintptr_t fp);
+/* Print a backtrace, each address with the function holding it: pc first
+ * (unless 0), then the return addresses of the frame-pointer chain from
+ * frame fp up. */
+void backtrace(uintptr_t pc, uintptr_t fp);
 
 #define assert(c)                                                              \
 	do {                                                                   \

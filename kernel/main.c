@@ -30,9 +30,11 @@ static void banner(const struct boot_info *bi)
 		kprintf("  [%p, %p) %lu KiB\n", (void *)bi->ram[i].base,
 			(void *)(bi->ram[i].base + bi->ram[i].size),
 			(unsigned long)(bi->ram[i].size >> 10));
-	kprintf("kernel: text %p-%p rodata %p-%p data+bss %p-%p (phys %p)\n",
+	kprintf("kernel: text %p-%p rodata %p-%p data+bss %p-%p symbols %p-%p "
+		"(phys %p)\n",
 		_text_start, _text_end, _rodata_start, _rodata_end, _data_start,
-		_kernel_end, (void *)kimage_v2p(_kernel_start));
+		_bss_end, _ksyms_start, _kernel_end,
+		(void *)kimage_v2p(_kernel_start));
 	kprintf("layout: user [0, %p) stack top %p, direct map at %p\n",
 		(void *)USER_TOP, (void *)USTACK_UPPERBOUND, (void *)KMAP_BASE);
 	kprintf("fork: %s\n", FORK_EAGER ? "eager copy" : "copy-on-write");

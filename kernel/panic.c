@@ -1,6 +1,7 @@
 /* panic and the frame-pointer backtrace. */
 #include "kernel/arch.h"
 #include "kernel/kprintf.h"
+#include "kernel/ksyms.h"
 #include "mm/kmap.h"
 
 extern bool kprintf_unlocked;
@@ -20,20 +21,36 @@ static bool frame_plausible(uintptr_t fp)
 	return fp >= KMAP_BASE && fp < KMAP_BASE + KMAP_SIZE;
 }
 
-void backtrace(uintptr_t fp)
+/* One line of a backtrace: number, address, and the function holding it. */
+static void backtrace_line(int i, uintptr_t pc)
 {
+	uintptr_t off;
+	const char *name = ksym_lookup(pc, &off);
+
+	if (name)
+		kprintf("  #%d %016lx %s+0x%lx\n", i, pc, name, off);
+	else
+		kprintf("  #%d %016lx (not kernel text)\n", i, pc);
+}
+
+void backtrace(uintptr_t pc, uintptr_t fp)
+{
+	int i = 0;
+
 	kprintf("backtrace:\n");
-	for (int i = 0; i < BACKTRACE_MAX && frame_plausible(fp); i++) {
-		uintptr_t pc;
+	if (pc)
+		backtrace_line(i++, pc);
+	for (; i < BACKTRACE_MAX && frame_plausible(fp); i++) {
 		arch_frame_unwind(&fp, &pc);
 		if (pc < (uintptr_t)_text_start || pc >= (uintptr_t)_text_end)
 			break;
-		kprintf("  #%d %p\n", i, (void *)pc);
+		backtrace_line(i, pc);
 	}
 }
 
 /* The shared body of panic and panic_at. */
-static noreturn void vpanic(uintptr_t fp, const char *fmt, va_list ap)
+static noreturn void vpanic(uintptr_t pc, uintptr_t fp, const char *fmt,
+			    va_list ap)
 {
 	static volatile int panicking;
 
@@ -47,7 +64,7 @@ static noreturn void vpanic(uintptr_t fp, const char *fmt, va_list ap)
 	kvprintf(fmt, ap);
 	kprintf("\n");
 	arch_dump_cpu();
-	backtrace(fp);
+	backtrace(pc, fp);
 	arch_poweroff(1);
 }
 
@@ -55,12 +72,12 @@ noreturn void panic(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vpanic(arch_frame_pointer(), fmt, ap);
+	vpanic(0, arch_frame_pointer(), fmt, ap);
 }
 
-noreturn void panic_at(uintptr_t fp, const char *fmt, ...)
+noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vpanic(fp, fmt, ap);
+	vpanic(pc, fp, fmt, ap);
 }

@@ -217,8 +217,8 @@ int proc_kill(int pid)
 		if (pid == -1 ? p == init_proc || p == self : p->pid != pid)
 			continue;
 		if (pid == -1)
-			kprintf("kill: pid %d (%s): killed by pid %d (%s)\n",
-				p->pid, p->name, self->pid, self->name);
+			kprintf("pid %d (%s) killed by pid %d (%s)\n", p->pid,
+				p->name, self->pid, self->name);
 		p->killed = true;
 		found++;
 		if (p->state == PROC_SLEEPING)
@@ -448,20 +448,34 @@ noreturn void proc_exit(int status)
 	panic("proc_exit: zombie %d ran again", p->pid);
 }
 
+/* End the current process, killed for a fault its line has reported. */
+static noreturn void kill_current(void)
+{
+	__atomic_fetch_add(&num_kill, 1, __ATOMIC_RELAXED);
+	proc_exit(-1);
+}
+
 noreturn void proc_kill_current(const char *reason, uintptr_t pc,
 				uintptr_t addr, const char *access)
 {
 	struct proc *p = proc_current();
 
-	kprintf("kill: pid %d (%s): %s, %s at %p, pc %p\n", p->pid, p->name,
-		reason, access, (void *)addr, (void *)pc);
-	__atomic_fetch_add(&num_kill, 1, __ATOMIC_RELAXED);
-	proc_exit(-1);
+	kprintf("pid %d (%s) killed: page fault: user %s at %p (%s), pc %p\n",
+		p->pid, p->name, access, (void *)addr, reason, (void *)pc);
+	kill_current();
 }
 
 noreturn void trap_user_kill(const char *reason, uintptr_t pc, uintptr_t addr)
 {
-	proc_kill_current(reason, pc, addr, "trap");
+	struct proc *p = proc_current();
+
+	if (addr)
+		kprintf("pid %d (%s) killed: %s at %p, pc %p\n", p->pid,
+			p->name, reason, (void *)addr, (void *)pc);
+	else
+		kprintf("pid %d (%s) killed: %s, pc %p\n", p->pid, p->name,
+			reason, (void *)pc);
+	kill_current();
 }
 
 /* Unlink zombie c from p's children and free it; returns its pid. */

@@ -72,8 +72,10 @@ int proc_spawn(const char *args); /* args: "prog arg1 ..." (kernel copy) */
 int proc_exec(const char *args);  /* returns only on error */
 int proc_wait(int pid, uintptr_t status_uaddr);
 noreturn void proc_exit(int status);
-/* Kill the current process with a one-line reason (refused fault or trap),
- * counted in num_kill; exit status -1. */
+/* Kill the current process for a user page fault the policy refused (reason
+ * from mm_fault_resolve, access "read", "write" or "execute"), with one
+ * console line naming it: "pid 7 (fuzz) killed: page fault: user write at
+ * 0x0 (not mapped), pc 0x401234". Counted in num_kill; exit status -1. */
 noreturn void proc_kill_current(const char *reason, uintptr_t pc,
 				uintptr_t addr, const char *access);
 

@@ -9,6 +9,7 @@
 #include "kernel/cpu.h"
 #include "kernel/ipi.h"
 #include "kernel/kprintf.h"
+#include "kernel/ksyms.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
 #include "mm/kmalloc.h"
@@ -101,8 +102,9 @@ static bool kernel_perm_is(const void *va, unsigned perm)
 	       got == perm;
 }
 
-/* W^X on the live kernel table: text R+X, rodata R, data R+W, the direct
- * map never executable, the boot stack's guard page absent. */
+/* W^X on the live kernel table: text R+X, rodata R, data R+W, symbol
+ * table R, the direct map never executable, the boot stack's guard page
+ * absent. */
 static bool test_kmap(void)
 {
 	extern char boot_stack[];
@@ -113,6 +115,7 @@ static bool test_kmap(void)
 	CHECK(kernel_perm_is((void *)test_kmap, PERM_RX));
 	CHECK(kernel_perm_is(&rodata_word, PERM_R));
 	CHECK(kernel_perm_is(&data_word, PERM_RW));
+	CHECK(kernel_perm_is(_ksyms_start, PERM_R));
 	CHECK(kernel_perm_is(boot_stack, PERM_RW));
 	CHECK(!vpmap_lookup(kmap_root(), (vaddr_t)boot_stack - PAGE_SIZE, NULL,
 			    NULL));
@@ -152,6 +155,25 @@ static bool test_vpmap(void)
 	CHECK(vpmap_table_pages(root) == PT_LEVELS);
 	vpmap_destroy(root);
 	CHECK(pmem_free_count() == free0);
+	return true;
+}
+
+/* The symbol table names the kernel's own functions, at any offset into
+ * them, and nothing outside its text; %pS prints the same. */
+static bool test_ksyms(void)
+{
+	uintptr_t self = (uintptr_t)test_ksyms, off = 1;
+	char want[64], got[64];
+
+	CHECK(ksym_lookup(self, &off) && off == 0);
+	CHECK(!strcmp(ksym_lookup(self + 2, &off), "test_ksyms") && off == 2);
+	CHECK(!strcmp(ksym_lookup((uintptr_t)panic, &off), "panic"));
+	CHECK(!ksym_lookup((uintptr_t)_rodata_start, &off));
+	CHECK(!ksym_lookup((uintptr_t)_text_end, &off));
+	ksnprintf(want, sizeof(want), "%p (test_ksyms+0x2)",
+		  (void *)(self + 2));
+	ksnprintf(got, sizeof(got), "%pS", (void *)(self + 2));
+	CHECK(!strcmp(got, want));
 	return true;
 }
 
@@ -324,6 +346,14 @@ static void fault_user_exec(void)
 	((void (*)(void))(uintptr_t)p)();
 }
 
+/* An exception that is no page fault (what __builtin_trap compiles to: ud2
+ * on x86_64, ebreak on RISC-V): the kernel must panic naming it. */
+static void fault_trap(void)
+{
+	kprintf("selftest: trapping in fault_trap\n");
+	__builtin_trap();
+}
+
 struct selftest {
 	const char *name;
 	int cpus;	     /* CPUs it needs; "all" skips it with fewer */
@@ -337,12 +367,14 @@ static const struct selftest tests[] = {
     {"kmap", 1, test_kmap, NULL},
     {"vpmap", 1, test_vpmap, NULL},
     {"timer", 1, test_timer, NULL},
+    {"ksyms", 1, test_ksyms, NULL},
     {"ipi", 2, test_ipi, NULL},
     {"fault_text_write", 1, NULL, fault_text_write},
     {"fault_data_exec", 1, NULL, fault_data_exec},
     {"fault_null_read", 1, NULL, fault_null_read},
     {"fault_user_read", 1, NULL, fault_user_read},
     {"fault_user_exec", 1, NULL, fault_user_exec},
+    {"fault_trap", 1, NULL, fault_trap},
 };
 
 static int online_cpus(void)

@@ -4,8 +4,8 @@
 
 /* Run one test by name, or every non-fatal test for "" or "all"; print one
  * line per test and a summary, then leave QEMU with 0 when all passed.
- * The fault_* tests make a deliberate bad kernel access and are expected
- * to end in a panic naming it. */
+ * The fault_* tests make a deliberate bad kernel access or trap and are
+ * expected to end in a panic naming it. */
 _Noreturn void selftest_run(const char *which);
 
 #endif

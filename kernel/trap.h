@@ -23,8 +23,9 @@ struct trapframe;
  * current process and store its result in tf. */
 void syscall_handle(struct trapframe *tf);
 
-/* Kill the current process for a trap the kernel refuses: one console line
- * (pid, program, reason, pc, address), exit status -1. Does not return. */
+/* Kill the current process for a trap the kernel refuses, with one console
+ * line: "pid 7 (kills) killed: <reason>[ at <addr>], pc <pc>" (addr 0: the
+ * trap has none). Exit status -1; does not return. */
 noreturn void trap_user_kill(const char *reason, uintptr_t pc, uintptr_t addr);
 
 /* Last stop before returning to user mode: exits if the process was

@@ -131,7 +131,8 @@ void mm_page_fault(const struct fault *f)
 	const char *why;
 
 	if (!f->user)
-		panic_at(f->fp, "page fault: kernel %s at %p (%s), pc %p",
+		panic_at(f->pc, f->fp,
+			 "page fault: kernel %s at %p (%s), pc %pS",
 			 access_name(f->access), (void *)f->addr,
 			 pte_reason(f->addr, f->access, false), (void *)f->pc);
 	count(&vm_counters.num_pgfault);

@@ -1,10 +1,12 @@
 /*
  * kmap: the kernel's page table (see kmap.h).
  *
- *   KMAP_BASE + pa     every RAM frame, R+W, never X (image text and
- *                      rodata frames R only, so no alias makes them writable)
- *   KIMAGE_OFFSET + pa the image: text R+X | rodata R | data, bss R+W
- *                      (the page under boot_stack left out: a guard)
+ *   KMAP_BASE + pa     every RAM frame, R+W, never X (image text, rodata
+ *                      and symbol-table frames R only, so no alias makes
+ *                      them writable)
+ *   KIMAGE_OFFSET + pa the image: text R+X | rodata R | data, bss R+W |
+ *                      symbol table R (the page under boot_stack left out:
+ *                      a guard)
  */
 #include "mm/kmap.h"
 
@@ -35,6 +37,8 @@ static unsigned direct_perm(paddr_t pa)
 {
 	if (pa >= kimage_v2p(_text_start) && pa < kimage_v2p(_rodata_end))
 		return PERM_R;
+	if (pa >= kimage_v2p(_ksyms_start) && pa < kimage_v2p(_kernel_end))
+		return PERM_R;
 	return PERM_RW;
 }
 
@@ -61,7 +65,9 @@ void kmap_init(const struct boot_info *bi)
 	map_range((vaddr_t)_rodata_start, kimage_v2p(_rodata_start),
 		  _rodata_end - _rodata_start, PERM_R);
 	map_range((vaddr_t)_data_start, kimage_v2p(_data_start),
-		  _kernel_end - _data_start, PERM_RW);
+		  _bss_end - _data_start, PERM_RW);
+	map_range((vaddr_t)_ksyms_start, kimage_v2p(_ksyms_start),
+		  _kernel_end - _ksyms_start, PERM_R);
 	kmap_guard_page(boot_stack);
 	kstack_init();
 }

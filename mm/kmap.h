@@ -31,8 +31,9 @@ static inline paddr_t kimage_v2p(const void *va)
 	return (uintptr_t)va - KIMAGE_OFFSET;
 }
 
-/* Linker-script symbols delimiting the kernel image's sections. */
+/* Linker-script symbols delimiting the kernel image's sections: text,
+ * rodata, data and bss, then the symbol table (kernel/ksyms.h). */
 extern char _kernel_start[], _text_start[], _text_end[], _rodata_start[],
-    _rodata_end[], _data_start[], _kernel_end[];
+    _rodata_end[], _data_start[], _bss_end[], _ksyms_start[], _kernel_end[];
 
 #endif

@@ -120,26 +120,52 @@ check_selftests() {
 	done
 }
 
-# check_fault ARCH NAME ACCESS REASON: a self-test that makes a bad kernel
-# access must panic with the fault record decoded in words — the address the
-# test announced, the access and the reason — plus a backtrace, and QEMU
-# must exit with a failure status.
-check_fault() {
-	local arch=$1 name=$2 access=$3 reason=$4 addr want
-	boot "$arch" "$name" 256M "selftest=$name"
-	addr=$(sed -n 's/^selftest: .* at \(0x[0-9a-f]*\)$/\1/p' "$log" | head -n1)
-	want="panic: page fault: kernel $access at ${addr:-?} ($reason)"
+# judge_panic ARCH NAME WANT PCNAME FUNCTION: the boot of self-test NAME
+# must have panicked with a line that holds WANT, and PCNAME (unless empty:
+# the function holding the pc, "(fault_trap+0x"), and a backtrace that names
+# FUNCTION ("#1 ffffffff80104a5c selftest_run+0x8c"), and QEMU must have
+# exited with a failure status.
+judge_panic() {
+	local arch=$1 name=$2 want=$3 pcname=$4 function=$5
 	if [[ $status == 124 ]]; then
 		record "panic on $name" "$arch" 0 "$secs" "$(why_boot)"
 	elif [[ $status == 0 ]]; then
 		record "panic on $name" "$arch" 0 "$secs" "QEMU exited 0 after a kernel fault"
 	elif ! grep -qF "$want" "$log"; then
 		record "panic on $name" "$arch" 0 "$secs" "no line '$want'; got: $(grep -m1 '^panic' "$log")"
-	elif ! grep -q '^  #1 0x' "$log"; then
-		record "panic on $name" "$arch" 0 "$secs" "no backtrace after the panic"
+	elif ! grep '^panic: ' "$log" | grep -qF "$pcname"; then
+		record "panic on $name" "$arch" 0 "$secs" "the panic line does not name the function: no '$pcname'"
+	elif ! grep -qE '^  #1 [0-9a-f]{16} [A-Za-z0-9_.]+\+0x' "$log"; then
+		record "panic on $name" "$arch" 0 "$secs" "no symbolized backtrace after the panic"
+	elif ! grep -qE "^  #[0-9]+ [0-9a-f]{16} $function\+0x" "$log"; then
+		record "panic on $name" "$arch" 0 "$secs" "the backtrace does not name $function"
 	else
 		record "panic on $name" "$arch" 1 "$secs"
 	fi
+}
+
+# check_fault ARCH NAME ACCESS REASON FUNCTION: a self-test that makes a bad
+# kernel access must panic with the fault record decoded in words — the
+# address the test announced, the access and the reason, and the function
+# at the pc — plus a backtrace that names FUNCTION. An execute fault's pc is
+# the bad address, in no function.
+check_fault() {
+	local arch=$1 name=$2 access=$3 reason=$4 function=$5 addr pcname=
+	boot "$arch" "$name" 256M "selftest=$name"
+	addr=$(sed -n 's/^selftest: .* at \(0x[0-9a-f]*\)$/\1/p' "$log" | head -n1)
+	[[ $access != execute ]] && pcname="($function+0x"
+	judge_panic "$arch" "$name" \
+		"panic: page fault: kernel $access at ${addr:-?} ($reason), pc " \
+		"$pcname" "$function"
+}
+
+# check_trap ARCH: an exception that is no page fault (selftest fault_trap)
+# must panic as an unexpected trap, naming fault_trap in the panic line and
+# the backtrace.
+check_trap() {
+	boot "$1" fault_trap 256M "selftest=fault_trap"
+	judge_panic "$1" fault_trap "panic: unexpected trap: " "(fault_trap+0x" \
+		fault_trap
 }
 
 # check_low_memory ARCH: the course's low-memory test, a chain of 35 live
@@ -216,12 +242,15 @@ build() {
 for arch in "${ARCHES[@]}"; do
 	echo "== $arch"
 	build "$arch" || continue
-	check_selftests "$arch" pmem kmalloc kmap vpmap timer
-	check_fault "$arch" fault_text_write write "read-only page"
-	check_fault "$arch" fault_data_exec execute "no-execute page"
-	check_fault "$arch" fault_null_read read "not present"
-	check_fault "$arch" fault_user_read read "user page"
-	check_fault "$arch" fault_user_exec execute "user page"
+	check_selftests "$arch" pmem kmalloc kmap vpmap timer ksyms
+	# An execute fault's pc is not in the kernel's text: the backtrace
+	# names the caller of the function that jumped.
+	check_fault "$arch" fault_text_write write "read-only page" fault_text_write
+	check_fault "$arch" fault_data_exec execute "no-execute page" selftest_run
+	check_fault "$arch" fault_null_read read "not present" fault_null_read
+	check_fault "$arch" fault_user_read read "user page" fault_user_read
+	check_fault "$arch" fault_user_exec execute "user page" selftest_run
+	check_trap "$arch"
 	check_memory "$arch" 8
 	check_memory "$arch" 2048
 	check_user_tests "$arch"
@@ -231,7 +260,7 @@ done
 # Two CPUs: the user suite again, with processes really running in parallel.
 for arch in "${ARCHES[@]}"; do
 	echo "== $arch with CPUS=2"
-	check_selftests "$arch-cpus2" pmem kmalloc kmap vpmap timer ipi
+	check_selftests "$arch-cpus2" pmem kmalloc kmap vpmap timer ksyms ipi
 	check_user_tests "$arch-cpus2"
 done
 

@@ -50,7 +50,7 @@ _entry:
 	boot_paging_on
 	lla	sp, boot_stack_top	/* from here on every address is high */
 	lla	t0, _bss_start
-	lla	t1, _kernel_end
+	lla	t1, _bss_end
 2:	bgeu	t0, t1, 3f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8

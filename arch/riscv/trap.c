@@ -145,8 +145,10 @@ static void page_fault(const struct trapframe *tf, enum access access)
 static noreturn void unexpected_trap(const struct trapframe *tf)
 {
 	dump_trapframe(tf);
-	panic_at(tf->s0, "unexpected trap: %s (scause 0x%lx, stval 0x%lx)",
-		 trap_name(tf->scause), tf->scause, tf->stval);
+	panic_at(tf->sepc, tf->s0,
+		 "unexpected trap: %s (scause 0x%lx, stval 0x%lx), pc %pS",
+		 trap_name(tf->scause), tf->scause, tf->stval,
+		 (void *)tf->sepc);
 }
 
 /* An IPI (the SBI set sip.SSIP): clear it first, so one sent while this

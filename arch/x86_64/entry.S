@@ -46,7 +46,7 @@ pvh_entry:
 
 	/* .bss holds the page tables and stacks: clear it before use. */
 	mov $PHYS(__bss_start), %edi
-	mov $PHYS(_kernel_end), %ecx
+	mov $PHYS(_bss_end), %ecx
 	sub %edi, %ecx
 	shr $2, %ecx
 	xor %eax, %eax

@@ -169,8 +169,9 @@ static void kernel_trap(struct trapframe *tf)
 		return;
 	}
 	print_trapframe(tf);
-	panic_at(tf->rbp, "unexpected trap: %s (vector %lu, error 0x%lx)",
-		 trap_name(tf->vector), tf->vector, tf->error);
+	panic_at(tf->rip, tf->rbp,
+		 "unexpected trap: %s (vector %lu, error 0x%lx), pc %pS",
+		 trap_name(tf->vector), tf->vector, tf->error, (void *)tf->rip);
 }
 
 /* Every trap lands here with interrupts off (see trap.h); a trap from user

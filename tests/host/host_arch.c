@@ -160,9 +160,10 @@ noreturn void panic(const char *fmt, ...)
 	vpanic(fmt, ap);
 }
 
-noreturn void panic_at(uintptr_t fp, const char *fmt, ...)
+noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
 {
 	va_list ap;
+	(void)pc;
 	(void)fp;
 	va_start(ap, fmt);
 	vpanic(fmt, ap);
