@@ -5,18 +5,27 @@
 #   make test                      host tests, then both arches under QEMU
 #   make help                      every target and knob
 #
-# Knobs: ARCH MEM CPUS FORK QEMUEXTRA CMDLINE GDBPORT TIMEOUT
+# `make help` is made from the `## target: text` and `## knob NAME: text`
+# lines above the rules and knobs of every makefile (tests/help.awk);
+# tests/check-help.sh checks that none is missing.
 
+## knob ARCH: the machine: x86_64 or riscv
 ARCH ?= x86_64
+## knob MEM: guest RAM, 8M to 2G
 MEM ?= 256M
+## knob CPUS: guest CPUs, 1 to 8
 CPUS ?= 2
+## knob QEMUEXTRA: more QEMU options, e.g. -accel kvm
 QEMUEXTRA ?=
+## knob CMDLINE: the kernel command line, e.g. selftest or runtests
 CMDLINE ?=
+## knob GDBPORT: the port qemu-gdb listens on for gdb
 GDBPORT ?= 1234
+## knob TIMEOUT: seconds a boot of make test may take before it fails
 TIMEOUT ?= 120
-# fork: cow (copy-on-write) or eager (deep copy, the baseline to compare with).
+## knob FORK: cow (copy-on-write) or eager (deep copy, the baseline)
 FORK ?= cow
-# make test runs every arch unless told otherwise (make test TEST_ARCHES=riscv).
+## knob TEST_ARCHES: the arches make test boots
 TEST_ARCHES ?= x86_64 riscv
 
 ifeq ($(filter $(ARCH),x86_64 riscv),)
@@ -26,7 +35,7 @@ ifeq ($(filter $(FORK),cow eager),)
 $(error FORK must be cow or eager, not '$(FORK)')
 endif
 
-# Each fork flavour builds in a directory of its own.
+## knob BUILD: where objects go; each fork flavour has its own
 BUILD ?= build/$(ARCH)$(if $(filter eager,$(FORK)),-eager)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
@@ -50,6 +59,7 @@ include user/user.mk
 .DEFAULT_GOAL := all
 
 .PHONY: all qemu qemu-cmd qemu-gdb gdb check soak soak-smp test clean deps help compile_commands.json
+## all: build build/ARCH[-eager]/kernel.elf (the default)
 all: $(KERNEL)
 
 # Tools are checked (and installed when missing) once per build directory.
@@ -58,9 +68,10 @@ $(BUILD)/.deps: $(DEPS)
 	@$(DEPS) $(ARCH)
 	@touch $@
 
+## deps: check ARCH's tools; install the missing ones as root
 deps: $(BUILD)/.deps
 
-# V=1 shows whole commands.
+## knob V: 1 shows whole commands
 Q := $(if $(V),,@)
 
 $(BUILD)/%.c.o: %.c | $(BUILD)/.deps
@@ -116,18 +127,21 @@ QEMU_CMD = $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic \
 	-no-reboot -kernel $(KERNEL) $(if $(CMDLINE),-append "$(CMDLINE)") \
 	$(QEMUEXTRA)
 
+## qemu: build and boot the kernel (Ctrl-A X leaves QEMU)
 qemu: $(KERNEL)
 	$(QEMU_CMD)
 
-# The QEMU command line without -append, for tests/run-tests.sh.
+## qemu-cmd: the QEMU command line without -append (for the runner)
 qemu-cmd:
 	@echo $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic -no-reboot \
 		-kernel $(KERNEL) $(QEMUEXTRA)
 
+## qemu-gdb: boot, halted, waiting for gdb on GDBPORT
 qemu-gdb: $(KERNEL)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make ARCH=$(ARCH) gdb' in another terminal"
 	$(QEMU_CMD) -S -gdb tcp::$(GDBPORT)
 
+## gdb: attach gdb-multiarch to a qemu-gdb session
 gdb: $(KERNEL)
 	@$(DEPS) gdb
 	gdb-multiarch -q -ex "set architecture $(GDB_ARCH)" \
@@ -135,6 +149,7 @@ gdb: $(KERNEL)
 
 # ---- Tests --------------------------------------------------------------------
 
+## knob HOSTCC: the compiler of the host unit tests
 HOSTCC ?= cc
 
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -156,22 +171,31 @@ build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
 # run, STEPS= its length, TRACE=1 prints every operation. make check runs
 # 100,000 steps per PTE format; make soak ten million, from a fresh seed
 # unless SEED= is given.
+## knob SEED: the seed of the model test (check, soak), of fuzz
+## knob STEPS: model test steps (check: 100000; soak: SOAK_STEPS)
+## knob TRACE: 1 makes the model test print every operation
 MODEL_ARGS = $(if $(SEED),seed=$(SEED)) $(if $(STEPS),steps=$(STEPS)) \
 	$(if $(TRACE),trace=1)
+## knob SOAK_STEPS: steps of make soak's model test per PTE format
 SOAK_STEPS ?= 10000000
 
+## check: host unit tests and model test of mm/, both PTE formats
 # Both formats run even when the first fails.
 check: build/host/mm_test-x86_64 build/host/mm_test-riscv
 	@status=0; for f in x86_64 riscv; do \
 	  build/host/mm_test-$$f $(MODEL_ARGS) || status=1; \
 	done; exit $$status
 
+## soak: soak-x86_64, soak-riscv, then soak-smp
 soak: soak-x86_64 soak-riscv soak-smp
 
 # The concurrency tests on every arch, SOAK_ROUNDS boots each, with CPUS=
 # CPUs really in parallel (make soak CPUS=4).
+## knob SOAK_ROUNDS: boots per arch of make soak-smp
 SOAK_ROUNDS ?= 10
+## knob SOAK_TESTS: the user tests make soak-smp runs
 SOAK_TESTS ?= smp_stress|cow|cow_kernel|fork_wait|pipe|limits|fuzz
+## soak-smp: concurrency tests, SOAK_ROUNDS boots per arch, CPUS=
 soak-smp:
 	@for a in x86_64 riscv; do for i in $$(seq $(SOAK_ROUNDS)); do \
 	  echo "== soak: $$a, CPUS=$(CPUS), round $$i of $(SOAK_ROUNDS)"; \
@@ -182,17 +206,25 @@ soak-smp:
 	  grep -qE '^[0-9]+ passed, 0 failed' build/soak-$$a.log || exit 1; \
 	done; done
 
+## soak-%: the model test, SOAK_STEPS steps; % = x86_64 or riscv
 soak-%: build/host/mm_test-%
 	build/host/mm_test-$* seed=$(or $(SEED),random) \
 		steps=$(or $(STEPS),$(SOAK_STEPS)) $(if $(TRACE),trace=1)
 
+## test: check, then TEST_ARCHES in QEMU; ends "N passed, N failed"
 test:
 	@TIMEOUT=$(TIMEOUT) tests/run-tests.sh $(TEST_ARCHES)
 
+## clean: remove build/
 clean:
 	rm -rf build compile_commands.json
 
-# One entry per kernel source for clangd and clang-tidy.
+## loc: lines of C and assembly per part of the tree, all and code only
+.PHONY: loc
+loc:
+	@python3 tests/loc.py mm kernel arch/x86_64 arch/riscv user tests
+
+## compile_commands.json: for clangd and clang-tidy (per ARCH)
 compile_commands.json:
 	@{ echo '['; sep=''; for f in $(KSRCS); do \
 	  printf '%s{"directory":"%s","file":"%s","command":"%s %s -c %s"}\n' \
@@ -200,34 +232,11 @@ compile_commands.json:
 	done; echo ']'; } >$@
 	@echo "wrote $@ for ARCH=$(ARCH)"
 
+# The makefiles that hold annotations, and the knobs they name.
+HELP_FILES = $(filter Makefile %.mk,$(MAKEFILE_LIST))
+HELP_KNOBS = $(shell sed -n 's/^\#\# knob \([A-Za-z0-9_]*\):.*/\1/p' $(HELP_FILES))
+
+## help: this list, made from the makefiles' annotations
 help:
-	@echo "Targets:"
-	@echo "  all                    build build/\$$ARCH[-eager]/kernel.elf (default)"
-	@echo "  qemu                   build and boot it; Ctrl-A X leaves QEMU"
-	@echo "  qemu-gdb               boot, halted, waiting for gdb on GDBPORT"
-	@echo "  gdb                    attach gdb-multiarch to a qemu-gdb session"
-	@echo "  check                  host unit tests of mm/, both PTE formats"
-	@echo "  soak                   the model test of mm/ for ten million steps"
-	@echo "  test                   check, then both arches under QEMU; a matrix"
-	@echo "  soak                   10M model steps per PTE format, then the"
-	@echo "                         concurrency tests SOAK_ROUNDS times (CPUS=)"
-	@echo "  fuzz                   the syscall fuzzer alone (SEED=, N=)"
-	@echo "  user                   the user programs and the initrd only"
-	@echo "  compile_commands.json  for clangd / clang-tidy (per ARCH)"
-	@echo "  clean                  remove build/"
-	@echo "Knobs (default):"
-	@echo "  ARCH=x86_64|riscv      ($(ARCH))"
-	@echo "  MEM=8M..2G             ($(MEM)) guest RAM"
-	@echo "  FORK=cow|eager         ($(FORK)) copy-on-write or deep-copy fork"
-	@echo "  CPUS=1..8              ($(CPUS)) guest CPUs"
-	@echo "  CMDLINE='...'          ($(CMDLINE)) kernel command line, e.g. selftest"
-	@echo "  QEMUEXTRA='...'        ($(QEMUEXTRA)) more QEMU options, e.g. -accel kvm"
-	@echo "  GDBPORT=n              ($(GDBPORT))"
-	@echo "  TIMEOUT=s              ($(TIMEOUT)) seconds per boot in make test"
-	@echo "  TEST_ARCHES='...'      ($(TEST_ARCHES)) arches make test boots"
-	@echo "  SEED=n STEPS=n TRACE=1 the model test's run (check, soak)"
-	@echo "  EXTRA_TESTS=dir        ($(EXTRA_TESTS)) also build and run dir/*.c as tests"
-	@echo "  TESTS='glob'           ($(TESTS)) run only the user tests that match"
-	@echo "  EXTRA_CFLAGS='...'     ($(EXTRA_CFLAGS)) flags for EXTRA_TESTS"
-	@echo "  BUILD=dir              ($(BUILD)) where objects go"
-	@echo "  V=1                    show whole compiler commands"
+	@$(foreach k,$(HELP_KNOBS),HELP_$(k)='$(subst ','\'',$($(k)))') \
+		awk -f tests/help.awk $(HELP_FILES)

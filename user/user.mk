@@ -33,6 +33,7 @@ USER_BASE_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-Iuser/include -Iuser/arch/$(ARCH) $(USER_ARCH_CFLAGS)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror $(USER_BASE_CFLAGS)
 # The course's tests: unoptimised, warnings shown but not fatal.
+## knob EXTRA_CFLAGS: compiler flags of the EXTRA_TESTS programs
 EXTRA_CFLAGS ?= -O0 -g -Wall -Wextra
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,user/user.ld $(USER_ARCH_CFLAGS)
@@ -42,6 +43,7 @@ USER_LIB_SRCS := $(wildcard user/lib/*.c) \
 	$(filter-out $(USER_CRT0_SRC),$(wildcard user/arch/$(ARCH)/*.S))
 USER_BIN_SRCS := $(wildcard user/bin/*.c)
 USER_TEST_SRCS := $(sort $(wildcard tests/user/*.c))
+## knob EXTRA_TESTS: a folder whose *.c are built and run as tests too
 USER_EXTRA_SRCS := $(if $(EXTRA_TESTS),$(sort $(wildcard $(EXTRA_TESTS)/*.c)))
 
 user_obj = $(patsubst %,$(USER_BUILD)/obj/%.o,$(1))
@@ -64,11 +66,13 @@ $(error two user programs share a name: $(sort $(USER_NAMES)))
 endif
 
 # The tests to run, ours then the extra ones, each sorted by name.
+## knob TESTS: only the user tests that match (a glob: 'fork*|pipe')
 TESTS ?= *
 USER_TEST_NAMES := $(shell for t in $(notdir $(USER_TEST_PROGS) \
 	$(USER_EXTRA_PROGS)); do case $$t in ($(TESTS)) echo $$t;; esac; done)
 
 .PHONY: user user-force
+## user: the user programs and the initrd only
 user: $(USER_INITRD)
 
 $(USER_CRT0) $(filter %.S.o,$(USER_LIB_OBJS)): \
@@ -139,6 +143,7 @@ $(USER_BUILD)/elf_filesz: $(USER_ECHO)
 user_write = @mkdir -p $(dir $(1)); printf '%s\n' $(2) >$(1).tmp; \
 	cmp -s $(1).tmp $(1) && rm -f $(1).tmp || mv -f $(1).tmp $(1)
 
+## user-force: (internal) rewrite the initrd's lists if they changed
 $(USER_BUILD)/TESTS: user-force
 	$(call user_write,$@,$(USER_TEST_NAMES))
 
@@ -148,6 +153,7 @@ $(USER_BUILD)/programs: user-force
 # The fuzzer's seed and calls: from make's command line only, so that a
 # stray SEED or N in the environment does not change `make test`.
 FUZZ_SEED := $(if $(filter command line,$(origin SEED)),$(SEED),1)
+## knob N: the number of calls of make fuzz (12000)
 FUZZ_N := $(if $(filter command line,$(origin N)),$(N),12000)
 
 $(USER_BUILD)/FUZZ: user-force
@@ -155,6 +161,7 @@ $(USER_BUILD)/FUZZ: user-force
 
 # make fuzz: the runner with the fuzzer alone, its watchdog scaled to N.
 .PHONY: fuzz
+## fuzz: boot and run the syscall fuzzer alone (SEED=, N=)
 fuzz: CMDLINE = runtests test=fuzz timeout=$(shell echo $$((30 + $(FUZZ_N) / 1000)))
 fuzz: $(KERNEL)
 	$(QEMU_CMD) </dev/null
