@@ -211,7 +211,8 @@ soak-%: build/host/mm_test-%
 	build/host/mm_test-$* seed=$(or $(SEED),random) \
 		steps=$(or $(STEPS),$(SOAK_STEPS)) $(if $(TRACE),trace=1)
 
-## test: check, then TEST_ARCHES in QEMU; ends "N passed, N failed"
+## test: check, then TEST_ARCHES in QEMU; "N passed, N failed",
+##       build/test-results.xml (JUnit) and build/test-matrix.md
 test:
 	@TIMEOUT=$(TIMEOUT) tests/run-tests.sh $(TEST_ARCHES)
 

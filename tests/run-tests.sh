@@ -7,8 +7,11 @@
 # 2. per arch: build the kernel, then boot it headless under QEMU (TCG)
 #    once per scenario below, each boot under a timeout so a hang fails and
 #    names the boot;
-# 3. a table of test x arch, and the last line "N passed, N failed".
-# The exit status is non-zero when anything failed. Logs: build/test-logs/.
+# 3. a table of test x column, and the last line "N passed, N failed".
+# The exit status is non-zero when anything failed. Logs: build/test-logs/;
+# every result also goes, one line each, to build/test-logs/results.tsv,
+# which tests/results.py turns into build/test-results.xml (JUnit) and
+# build/test-matrix.md (the table).
 set -u
 cd "$(dirname "$0")/.."
 
@@ -18,24 +21,52 @@ TIMEOUT=${TIMEOUT:-60}
 LOGS=build/test-logs
 mkdir -p "$LOGS"
 
-declare -A RESULT # "test|arch" -> PASS/FAIL (seconds)
-TESTS=()          # row names, in order of first appearance
+RESULTS=$LOGS/results.tsv
+: >"$RESULTS"
 passed=0
 failed=0
+log= # the log of the result being recorded
 
-# record TEST ARCH OK SECONDS [WHY]: one result, printed as it happens.
-record() {
-	local test=$1 arch=$2 ok=$3 secs=$4 why=${5:-}
-	[[ " ${TESTS[*]} " == *" $test "* ]] || TESTS+=("$test")
-	if [[ $ok == 1 ]]; then
-		RESULT["$test|$arch"]="pass ${secs}s"
-		passed=$((passed + 1))
-		printf '  PASS  %-8s %-26s %5ss\n' "$arch" "$test" "$secs"
-	else
-		RESULT["$test|$arch"]="FAIL ${secs}s"
-		failed=$((failed + 1))
-		printf '  FAIL  %-8s %-26s %5ss  %s\n' "$arch" "$test" "$secs" "$why"
+# label COLUMN: the column's name in results: "host", "riscv cpus=2",
+# "x86_64 cpus=1 eager" (FORK=eager) and the like.
+label() {
+	local column=$1 cpus=1 fork=
+	if [[ $column == host ]]; then
+		echo host
+		return
 	fi
+	[[ $column == *-cpus2 ]] && cpus=2
+	[[ $column == *-eager ]] && fork=" eager"
+	echo "${column%%-*} cpus=$cpus$fork"
+}
+
+# now_us: the time in microseconds.
+now_us() {
+	echo "${EPOCHREALTIME/./}"
+}
+
+# seconds FROM_US [TO_US]: the time between two now_us (TO_US: now) in
+# seconds with one decimal.
+seconds() {
+	local ds=$(((${2:-$(now_us)} - $1) / 100000))
+	echo "$((ds / 10)).$((ds % 10))"
+}
+
+# record TEST COLUMN OK SECONDS [WHY]: one result of log $log, printed as it
+# happens and added to $RESULTS.
+record() {
+	local test=$1 column ok=$3 secs=$4 why=${5:-} status=pass
+	column=$(label "$2")
+	if [[ $ok == 1 ]]; then
+		passed=$((passed + 1))
+		printf '  PASS  %-19s %-28s %6ss\n' "$column" "$test" "$secs"
+	else
+		status=FAIL
+		failed=$((failed + 1))
+		printf '  FAIL  %-19s %-28s %6ss  %s\n' "$column" "$test" "$secs" "$why"
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$column" "$test" "$status" "$secs" \
+		"$log" "${why//$'\t'/ }" >>"$RESULTS"
 }
 
 # make_for COLUMN ARGS...: make for a matrix column: "x86_64", "riscv",
@@ -56,18 +87,35 @@ make_for() {
 		${BUILD_ROOT:+BUILD="$BUILD_ROOT/${column%-cpus2}"} "$@"
 }
 
-# boot COLUMN NAME MEM CMDLINE: boot headless; sets $log, $status, $secs.
+declare -A BOOTS # column -> boots so far
+
+# stamp_runs FILE: from the console output on stdin, write each RUN, PASS
+# and FAIL line of the runner in init to FILE, after the time it came
+# (now_us), so that each user test gets its own duration.
+stamp_runs() {
+	local line
+	grep --line-buffered -E '^(RUN|PASS|FAIL) ' | while IFS= read -r line; do
+		echo "${EPOCHREALTIME/./} ${line%$'\r'}"
+	done >"$1"
+}
+
+# boot COLUMN NAME MEM CMDLINE WHAT: boot headless, saying so (WHAT is what
+# the boot is for); sets $log, $status, $secs, $start_us and $end_us, and
+# writes the runner's lines with their times to $log.runs (stamp_runs).
 # Status 124 means the boot hung past $TIMEOUT seconds.
 boot() {
-	local arch=$1 name=$2 mem=$3 cmdline=$4 start cmd
+	local arch=$1 name=$2 mem=$3 cmdline=$4 what=$5 cmd
 	log="$LOGS/$arch-$name.log"
 	cmd=$(make_for "$arch" MEM="$mem" qemu-cmd)
-	echo "  ....  $arch: booting '$name' (MEM=$mem, '$cmdline')"
-	start=$(date +%s)
+	BOOTS[$arch]=$((${BOOTS[$arch]:-0} + 1))
+	echo "[$(label "$arch")] boot ${BOOTS[$arch]}: $what (MEM=$mem, '$cmdline') ..."
+	start_us=$(now_us)
 	# shellcheck disable=SC2086 # $cmd is a word list without spaces in words
-	timeout "$TIMEOUT" $cmd -append "$cmdline" </dev/null >"$log" 2>&1
-	status=$?
-	secs=$(($(date +%s) - start))
+	timeout "$TIMEOUT" $cmd -append "$cmdline" </dev/null 2>&1 |
+		tee "$log" | stamp_runs "$log.runs"
+	status=${PIPESTATUS[0]}
+	end_us=$(now_us)
+	secs=$(seconds "$start_us" "$end_us")
 	sed -i 's/\r$//' "$log" # the serial console ends lines with CR LF
 }
 
@@ -90,7 +138,8 @@ banner_kib() {
 # firmware keeps a little, so at least 3/4 of it and at most all of it.
 check_memory() {
 	local arch=$1 mib=$2 kib
-	boot "$arch" "mem-${mib}M" "${mib}M" "selftest=pmem"
+	boot "$arch" "mem-${mib}M" "${mib}M" "selftest=pmem" \
+		"every frame at MEM=${mib}M"
 	kib=$(banner_kib "$log")
 	if [[ $status != 0 ]]; then
 		record "boot MEM=${mib}M" "$arch" 0 "$secs" "$(why_boot)"
@@ -106,7 +155,7 @@ check_memory() {
 check_selftests() {
 	local arch=$1 name ok
 	shift
-	boot "$arch" selftest 256M selftest
+	boot "$arch" selftest 256M selftest "the boot self-tests"
 	for name in "$@"; do
 		ok=0
 		grep -q "^selftest $name: ok" "$log" && ok=1
@@ -151,7 +200,7 @@ judge_panic() {
 # the bad address, in no function.
 check_fault() {
 	local arch=$1 name=$2 access=$3 reason=$4 function=$5 addr pcname=
-	boot "$arch" "$name" 256M "selftest=$name"
+	boot "$arch" "$name" 256M "selftest=$name" "a panic on $name"
 	addr=$(sed -n 's/^selftest: .* at \(0x[0-9a-f]*\)$/\1/p' "$log" | head -n1)
 	[[ $access != execute ]] && pcname="($function+0x"
 	judge_panic "$arch" "$name" \
@@ -163,7 +212,7 @@ check_fault() {
 # must panic as an unexpected trap, naming fault_trap in the panic line and
 # the backtrace.
 check_trap() {
-	boot "$1" fault_trap 256M "selftest=fault_trap"
+	boot "$1" fault_trap 256M "selftest=fault_trap" "a panic on fault_trap"
 	judge_panic "$1" fault_trap "panic: unexpected trap: " "(fault_trap+0x" \
 		fault_trap
 }
@@ -172,7 +221,7 @@ check_trap() {
 # processes, must run at MEM=8M.
 check_low_memory() {
 	local arch=$1
-	boot "$arch" low-memory 8M "runtests test=fork_chain"
+	boot "$arch" low-memory 8M "runtests test=fork_chain" "fork_chain at MEM=8M"
 	if grep -q '^PASS fork_chain' "$log" && [[ $status == 0 ]]; then
 		record "fork_chain at MEM=8M" "$arch" 1 "$secs"
 	else
@@ -183,26 +232,31 @@ check_low_memory() {
 
 # check_user_tests ARCH: boot with `runtests`, which makes init run every
 # program in the initrd's TESTS list, each in its own process, printing
-# "RUN name" then "PASS name" or "FAIL name: why". When a boot dies (panic
-# or hang), the test that was running fails with the panic's text and the
-# next boot starts after it (`runtests start=K`).
+# "RUN name" then "PASS name" or "FAIL name: why"; each test's time is from
+# its RUN line to its verdict. When a boot dies (panic or hang), the test
+# that was running fails with the panic's text and the next boot starts
+# after it (`runtests start=K`).
 check_user_tests() {
-	local arch=$1 start=0 name line ran last why
+	local arch=$1 start=0 name line ran last why at run_at
 	while :; do
-		boot "$arch" "user-from-$start" 256M "runtests start=$start"
+		boot "$arch" "user-from-$start" 256M "runtests start=$start" \
+			"user suite from start=$start"
 		ran=0
 		last=
-		while IFS= read -r line; do
+		while read -r at line; do
 			case $line in
-			"RUN "*) last=${line#RUN }; ran=$((ran + 1)) ;;
-			"PASS "*) record "user ${line#PASS }" "$arch" 1 "$secs"; last= ;;
+			"RUN "*) last=${line#RUN }; ran=$((ran + 1)); run_at=$at ;;
+			"PASS "*)
+				record "user ${line#PASS }" "$arch" 1 "$(seconds "$run_at" "$at")"
+				last=
+				;;
 			"FAIL "*)
 				name=${line#FAIL }
-				record "user ${name%%:*}" "$arch" 0 "$secs" "${name#*: }"
+				record "user ${name%%:*}" "$arch" 0 "$(seconds "$run_at" "$at")" "${name#*: }"
 				last=
 				;;
 			esac
-		done < <(grep -E '^(RUN|PASS|FAIL) ' "$log")
+		done <"$log.runs"
 		if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$log" && [[ $status != 124 ]]; then
 			return
 		fi
@@ -211,32 +265,41 @@ check_user_tests() {
 			record "user tests (boot)" "$arch" 0 "$secs" "$why"
 			return
 		fi
-		record "user $last" "$arch" 0 "$secs" "$why"
+		record "user $last" "$arch" 0 "$(seconds "$run_at" "$end_us")" "$why"
 		start=$((start + ran))
 	done
 }
 
 echo "== host unit tests (make check)"
 for arch in x86_64 riscv; do
-	start=$(date +%s)
-	if make -s --no-print-directory "build/host/mm_test-$arch" >"$LOGS/host-$arch.log" 2>&1 &&
-		"build/host/mm_test-$arch" >>"$LOGS/host-$arch.log" 2>&1; then
-		record "host mm (PTE codec)" "$arch" 1 $(($(date +%s) - start))
+	start_us=$(now_us)
+	log=$LOGS/host-$arch.log
+	if make -s --no-print-directory "build/host/mm_test-$arch" >"$log" 2>&1 &&
+		"build/host/mm_test-$arch" >>"$log" 2>&1; then
+		record "mm, $arch PTE codec" host 1 "$(seconds "$start_us")"
 	else
-		record "host mm (PTE codec)" "$arch" 0 $(($(date +%s) - start)) \
-			"$(tail -n1 "$LOGS/host-$arch.log"), log $LOGS/host-$arch.log"
+		record "mm, $arch PTE codec" host 0 "$(seconds "$start_us")" \
+			"$(tail -n1 "$log"), log $log"
 	fi
 done
+start_us=$(now_us)
+log=$LOGS/help.log
+if tests/check-help.sh >"$log" 2>&1; then
+	record "make help lists everything" host 1 "$(seconds "$start_us")"
+else
+	record "make help lists everything" host 0 "$(seconds "$start_us")" "$(tail -n1 "$log")"
+fi
 
 # build COLUMN: build the kernel for a column; false (and a FAIL) if it fails.
 build() {
-	local start
-	start=$(date +%s)
-	if ! make_for "$1" >"$LOGS/build-$1.log" 2>&1; then
-		record build "$1" 0 $(($(date +%s) - start)) "see $LOGS/build-$1.log"
+	local start_us
+	start_us=$(now_us)
+	log=$LOGS/build-$1.log
+	if ! make_for "$1" >"$log" 2>&1; then
+		record build "$1" 0 "$(seconds "$start_us")" "see $log"
 		return 1
 	fi
-	record build "$1" 1 $(($(date +%s) - start))
+	record build "$1" 1 "$(seconds "$start_us")"
 }
 
 for arch in "${ARCHES[@]}"; do
@@ -271,18 +334,13 @@ if [[ " ${ARCHES[*]} " == *" x86_64 "* ]]; then
 	build x86_64-eager && check_user_tests x86_64-eager
 fi
 
-COLUMNS=(x86_64 riscv x86_64-cpus2 riscv-cpus2 x86_64-eager)
 echo
-printf '| %-26s |' test
-for arch in "${COLUMNS[@]}"; do printf ' %-12s |' "$arch"; done
-printf '\n|%s|' "----------------------------"
-for arch in "${COLUMNS[@]}"; do printf '%s|' "--------------"; done
-echo
-for test in "${TESTS[@]}"; do
-	printf '| %-26s |' "$test"
-	for arch in "${COLUMNS[@]}"; do printf ' %-12s |' "${RESULT["$test|$arch"]:-}"; done
-	echo
-done
+if command -v python3 >/dev/null; then
+	python3 tests/results.py "$RESULTS" build/test-results.xml build/test-matrix.md ||
+		failed=$((failed + 1))
+else
+	echo "python3 not found: no build/test-results.xml or build/test-matrix.md"
+fi
 echo
 echo "$passed passed, $failed failed"
 ((failed == 0))
