@@ -3,6 +3,7 @@
 #   make [ARCH=x86_64|riscv]       build build/$(ARCH)/kernel.elf
 #   make qemu                      build and boot it (Ctrl-A X leaves QEMU)
 #   make test                      host tests, then both arches under QEMU
+#   make bench                     benchmarks under QEMU (tests/bench/bench.mk)
 #   make help                      every target and knob
 #
 # Knobs: ARCH MEM CPUS FORK QEMUEXTRA CMDLINE GDBPORT TIMEOUT
@@ -47,6 +48,8 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 # User programs and the initrd: USER_INITRD.
 include user/user.mk
+# make bench, bench-table, bench-plot.
+include tests/bench/bench.mk
 .DEFAULT_GOAL := all
 
 .PHONY: all qemu qemu-cmd qemu-gdb gdb check soak soak-smp test clean deps help compile_commands.json
@@ -185,6 +188,10 @@ help:
 	@echo "  soak                   10M model steps per PTE format, then the"
 	@echo "                         concurrency tests SOAK_ROUNDS times (CPUS=)"
 	@echo "  fuzz                   the syscall fuzzer alone (SEED=, N=)"
+	@echo "  bench                  benchmarks, FORK=cow and eager, both arches"
+	@echo "                         (ARCH=, FORK= pick one); a Markdown table"
+	@echo "  bench-table            that table again, from build/bench-*.json"
+	@echo "  bench-plot             build/bench-fork.svg, fork cost against MiB"
 	@echo "  user                   the user programs and the initrd only"
 	@echo "  compile_commands.json  for clangd / clang-tidy (per ARCH)"
 	@echo "  clean                  remove build/"
@@ -202,5 +209,6 @@ help:
 	@echo "  EXTRA_TESTS=dir        ($(EXTRA_TESTS)) also build and run dir/*.c as tests"
 	@echo "  TESTS='glob'           ($(TESTS)) run only the user tests that match"
 	@echo "  EXTRA_CFLAGS='...'     ($(EXTRA_CFLAGS)) flags for EXTRA_TESTS"
+	@echo "  BENCH_CPUS= BENCH_MEM= ($(BENCH_CPUS), $(BENCH_MEM)) make bench's guest"
 	@echo "  BUILD=dir              ($(BUILD)) where objects go"
 	@echo "  V=1                    show whole compiler commands"
