@@ -118,13 +118,18 @@ def load(paths):
     return docs
 
 
-def fmt_ns(ns):
-    """A time in nanoseconds, in the unit that suits it, 3 digits."""
+def fmt_ns(ns, digits=3):
+    """A time in nanoseconds, in the unit that suits it, to 3 significant
+    digits (or as few as it needs, with digits=None: "10 ms")."""
     for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
         if ns >= scale:
             v = ns / scale
-            return "%.*f %s" % (2 if v < 10 else 1 if v < 100 else 0, v, unit)
-    return "%d ns" % ns
+            break
+    else:
+        return "%d ns" % ns
+    if digits is None:
+        return "%g %s" % (v, unit)
+    return "%.*f %s" % (max(0, digits - len("%d" % round(v))), v, unit)
 
 
 def fmt_param(name, param):
@@ -163,7 +168,9 @@ def cmd_table(args):
 
 SVG_W, SVG_H = 720, 440
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 80, 200, 40, 60
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
+# A colour per system (a label's first word), COW solid and eager dashed.
+COLOURS = {"x86_64": "#1f77b4", "riscv": "#2ca02c", "linux": "#000000"}
+OTHER_COLOURS = ("#d62728", "#ff7f0e", "#9467bd", "#8c564b")
 
 
 def fork_series(doc):
@@ -189,7 +196,7 @@ def plot_axes(out, xmax, ylo, yhi, sx, sy):
         y = sy(e)
         out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>'
                    % (MARGIN_L, SVG_W - MARGIN_R, y, y))
-        out.append(svg_text(MARGIN_L - 6, y + 4, fmt_ns(10 ** e), "end"))
+        out.append(svg_text(MARGIN_L - 6, y + 4, fmt_ns(10 ** e, None), "end"))
     out.append(svg_text((MARGIN_L + SVG_W - MARGIN_R) / 2, SVG_H - 20,
                         "MiB of heap touched before the fork"))
     out.append(svg_text(18, (MARGIN_T + SVG_H - MARGIN_B) / 2,
@@ -200,11 +207,13 @@ def plot_axes(out, xmax, ylo, yhi, sx, sy):
 
 def plot_series(out, i, label, pts, sx, sy):
     """One file's line, its min-max bars and its legend entry."""
-    colour = COLOURS[i % len(COLOURS)]
+    colour = COLOURS.get(label.split()[0].lower(),
+                         OTHER_COLOURS[i % len(OTHER_COLOURS)])
+    dash = 'stroke-dasharray="6,3" ' if "eager" in label else ""
     path = " ".join("%.1f,%.1f" % (sx(m), sy(math.log10(med)))
                     for m, med, _, _ in pts)
-    out.append('<polyline points="%s" fill="none" stroke="%s" '
-               'stroke-width="2"/>' % (path, colour))
+    out.append('<polyline points="%s" fill="none" stroke="%s" %s'
+               'stroke-width="2"/>' % (path, colour, dash))
     for m, med, lo, hi in pts:
         x = sx(m)
         out.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" '
@@ -214,8 +223,8 @@ def plot_series(out, i, label, pts, sx, sy):
                    % (x, sy(math.log10(med)), colour))
     ly = MARGIN_T + 10 + 22 * i
     lx = SVG_W - MARGIN_R + 16
-    out.append('<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" '
-               'stroke-width="2"/>' % (lx, lx + 24, ly, ly, colour))
+    out.append('<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" %s'
+               'stroke-width="2"/>' % (lx, lx + 24, ly, ly, colour, dash))
     out.append(svg_text(lx + 30, ly + 4, label, "start"))
 
 
