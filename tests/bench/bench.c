@@ -453,6 +453,7 @@ static void bench_pipe(void)
 	report("pipe_mib", 1, "mib", &s);
 }
 
+/* The measurement groups, in the order they run; `bench NAME...` picks. */
 static const struct group {
 	const char *name;
 	void (*run)(void);
