@@ -3,6 +3,7 @@
 #   make [ARCH=x86_64|riscv]       build build/$(ARCH)/kernel.elf
 #   make qemu                      build and boot it (Ctrl-A X leaves QEMU)
 #   make test                      host tests, then both arches under QEMU
+#   make bench                     benchmarks under QEMU (tests/bench/bench.mk)
 #   make help                      every target and knob
 #
 # `make help` is made from the `## target: text` and `## knob NAME: text`
@@ -56,6 +57,8 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 # User programs and the initrd: USER_INITRD.
 include user/user.mk
+# make bench, bench-table, bench-plot.
+include tests/bench/bench.mk
 .DEFAULT_GOAL := all
 
 .PHONY: all qemu qemu-cmd qemu-gdb gdb check soak soak-smp test clean deps help compile_commands.json

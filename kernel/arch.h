@@ -116,6 +116,13 @@ void arch_wait_for_interrupt(void);
  * calibrates the local APIC timer there). */
 void arch_timer_init(unsigned hz);
 
+/* Ticks per second of the user clock: a counter that runs at a constant
+ * rate, agrees across CPUs, and user mode reads without a system call (the
+ * TSC with rdtsc on x86_64, the time CSR with rdtime on RISC-V). Known once
+ * the boot CPU has called arch_timer_init, which measures it on x86_64;
+ * each CPU's arch_timer_init also lets user mode read the counter. */
+uint64_t arch_clock_hz(void);
+
 /* The frame pointer of the caller's frame. */
 uintptr_t arch_frame_pointer(void);
 /* Step one frame up a frame-pointer chain: from *fp, store the caller's

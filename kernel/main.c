@@ -41,6 +41,25 @@ static void banner(const struct boot_info *bi)
 	kprintf("command line: '%s'\n", bi->cmdline);
 }
 
+/* Print the user clock's rate, e.g. "clock: tsc at 2.99 GHz". */
+static void clock_banner(void)
+{
+	static const struct {
+		uint64_t hz;
+		const char *name;
+	} units[] = {{1000000000, "GHz"}, {1000000, "MHz"}, {1000, "kHz"}};
+	uint64_t hz = arch_clock_hz(), hundredths;
+	size_t u = 0;
+
+	while (u + 1 < ARRAY_SIZE(units) && hz < units[u].hz)
+		u++;
+	hundredths = (hz * 100 + units[u].hz / 2) / units[u].hz;
+	kprintf("clock: %s at %lu.%02lu %s (%lu Hz)\n", CLOCK_NAME,
+		(unsigned long)(hundredths / 100),
+		(unsigned long)(hundredths % 100), units[u].name,
+		(unsigned long)hz);
+}
+
 /* Bring up the other CPUs and list every CPU running. */
 static void start_cpus(void)
 {
@@ -83,6 +102,7 @@ noreturn void kmain(struct boot_info *bi)
 		(unsigned long)pmem_total(), (unsigned long)pmem_free_count());
 
 	arch_timer_init(TIMER_HZ);
+	clock_banner();
 	arch_intr_enable();
 	ipi_cpu_online();
 	start_cpus();

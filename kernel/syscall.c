@@ -235,6 +235,7 @@ static int64_t sys_info(const uint64_t *a)
 	    .total_pages = pmem_total(),
 	    .live_procs = proc_live_count(),
 	    .uptime_ms = timer_ticks() * 1000 / TIMER_HZ,
+	    .clock_hz = arch_clock_hz(),
 	};
 	return copy_to_user(a[0], &info, sizeof(info)) < 0 ? ERR_FAULT : ERR_OK;
 }

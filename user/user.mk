@@ -1,5 +1,6 @@
 # User space: the library, the programs of user/bin, the tests of tests/user
-# and of $(EXTRA_TESTS), and the initrd that packs them all. Included by the
+# and of $(EXTRA_TESTS), the benchmarks of tests/bench, and the initrd that
+# packs them all. Included by the
 # top Makefile, which defines ARCH, BUILD, CC_ARCH and Q.
 #
 #   make user                   build $(USER_INITRD) for $(ARCH)
@@ -42,6 +43,7 @@ USER_CRT0_SRC := user/arch/$(ARCH)/crt0.S
 USER_LIB_SRCS := $(wildcard user/lib/*.c) \
 	$(filter-out $(USER_CRT0_SRC),$(wildcard user/arch/$(ARCH)/*.S))
 USER_BIN_SRCS := $(wildcard user/bin/*.c)
+USER_BENCH_SRCS := $(wildcard tests/bench/*.c)
 USER_TEST_SRCS := $(sort $(wildcard tests/user/*.c))
 ## knob EXTRA_TESTS: a folder whose *.c are built and run as tests too
 USER_EXTRA_SRCS := $(if $(EXTRA_TESTS),$(sort $(wildcard $(EXTRA_TESTS)/*.c)))
@@ -52,13 +54,16 @@ user_prog = $(addprefix $(USER_BUILD)/,$(notdir $(basename $(1))))
 USER_CRT0 := $(call user_obj,$(USER_CRT0_SRC))
 USER_LIB_OBJS := $(call user_obj,$(USER_LIB_SRCS))
 USER_LIB := $(USER_BUILD)/libuser.a
-USER_OWN_OBJS := $(call user_obj,$(USER_BIN_SRCS) $(USER_TEST_SRCS))
+USER_OWN_OBJS := $(call user_obj,$(USER_BIN_SRCS) $(USER_BENCH_SRCS) \
+	$(USER_TEST_SRCS))
 USER_EXTRA_OBJS := $(patsubst $(EXTRA_TESTS)/%.c,$(USER_BUILD)/extra/%.o,\
 	$(USER_EXTRA_SRCS))
 USER_BIN_PROGS := $(call user_prog,$(USER_BIN_SRCS))
+USER_BENCH_PROGS := $(call user_prog,$(USER_BENCH_SRCS))
 USER_TEST_PROGS := $(call user_prog,$(USER_TEST_SRCS))
 USER_EXTRA_PROGS := $(call user_prog,$(USER_EXTRA_SRCS))
-USER_PROGS := $(USER_BIN_PROGS) $(USER_TEST_PROGS) $(USER_EXTRA_PROGS)
+USER_PROGS := $(USER_BIN_PROGS) $(USER_BENCH_PROGS) $(USER_TEST_PROGS) \
+	$(USER_EXTRA_PROGS)
 
 USER_NAMES := $(notdir $(USER_PROGS))
 ifneq ($(words $(USER_NAMES)),$(words $(sort $(USER_NAMES))))
@@ -105,6 +110,7 @@ $(1): $(USER_BUILD)/%: $(2)/%$(3) $(USER_CRT0) $(USER_LIB) user/user.ld
 	$$(Q)$$(CC_ARCH) $$(USER_LDFLAGS) -o $$@ $$(USER_CRT0) $$< $$(USER_LIB)
 endef
 $(eval $(call user_link,$(USER_BIN_PROGS),$(USER_BUILD)/obj/user/bin,.c.o))
+$(eval $(call user_link,$(USER_BENCH_PROGS),$(USER_BUILD)/obj/tests/bench,.c.o))
 $(eval $(call user_link,$(USER_TEST_PROGS),$(USER_BUILD)/obj/tests/user,.c.o))
 $(eval $(call user_link,$(USER_EXTRA_PROGS),$(USER_BUILD)/extra,.o))
 

@@ -22,6 +22,8 @@
 #define SIE_STIE (UL(1) << 5) /* supervisor timer interrupt enable */
 #define SIP_SSIP (UL(1) << 1) /* a supervisor software interrupt is pending */
 
+#define SCOUNTEREN_TM (UL(1) << 1) /* U-mode may read the time CSR */
+
 #define SCAUSE_INTERRUPT (UL(1) << 63)
 #define SCAUSE_CODE(c) ((c) & ~SCAUSE_INTERRUPT)
 

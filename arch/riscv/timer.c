@@ -3,7 +3,8 @@
  * timebase-frequency, and the SBI TIME extension raises a supervisor timer
  * interrupt when it reaches the deadline we set. Each interrupt sets the
  * next deadline one period later. Every hart has its own deadline (the
- * firmware keeps one per hart), so each CPU starts its own timer.
+ * firmware keeps one per hart), so each CPU starts its own timer. The time
+ * CSR is also the user clock: scounteren lets U-mode read it with rdtime.
  */
 #include "kernel/timer.h"
 #include "arch/riscv/csr.h"
@@ -31,10 +32,16 @@ void arch_timer_init(unsigned hz)
 		panic("arch_timer_init: no /cpus/timebase-frequency in the "
 		      "device tree");
 	intr_push();
+	csr_write(scounteren, SCOUNTEREN_TM);
 	tick_period[mycpu()->id] = riscv_timebase_hz / hz;
 	schedule_next_tick();
 	csr_set(sie, SIE_STIE);
 	intr_pop();
+}
+
+uint64_t arch_clock_hz(void)
+{
+	return riscv_timebase_hz;
 }
 
 void riscv_timer_interrupt(void)

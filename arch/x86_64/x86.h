@@ -52,6 +52,14 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 			   "d"((uint32_t)(v >> 32)));
 }
 
+/* The time-stamp counter (user mode may read it too: CR4.TSD stays 0). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 #define DEFINE_READ_CR(n)                                                      \
 	static inline uint64_t read_cr##n(void)                                \
 	{                                                                      \

@@ -45,6 +45,7 @@ struct sys_info {
 	__SIZE_TYPE__ total_pages;   /* physical pages the allocator manages */
 	__SIZE_TYPE__ live_procs;    /* processes that have not exited */
 	__SIZE_TYPE__ uptime_ms;     /* since boot, in timer ticks (10 ms) */
+	__SIZE_TYPE__ clock_hz;      /* ticks per second of lib/clock.h */
 };
 
 #endif

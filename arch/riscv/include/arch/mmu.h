@@ -22,6 +22,8 @@
 #include "mm/perm.h"
 
 #define MACHINE_NAME "riscv64 (Sv39)"
+/* The counter behind arch_clock_hz, for the banner. */
+#define CLOCK_NAME "time CSR"
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ul << PAGE_SHIFT)

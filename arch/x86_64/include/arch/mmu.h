@@ -21,6 +21,8 @@
 #include "mm/perm.h"
 
 #define MACHINE_NAME "x86_64"
+/* The counter behind arch_clock_hz, for the banner. */
+#define CLOCK_NAME "tsc"
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ul << PAGE_SHIFT)
