@@ -13,8 +13,8 @@
 #define PICTURE_MAX 2048
 #define COLUMN 24 /* the width of one process's column */
 
-/* In bss, like the counters: fork shares them too, and each process makes
- * its own pages of them private before counting (see step). */
+/* In bss, like the counters: fork shares them too, so the parent makes its
+ * pages of them private right after fork (main). */
 static char pictures[2][PICTURE_MAX];
 static struct sys_info before, now;
 static unsigned char *heap;
@@ -151,12 +151,17 @@ int main(void)
 	}
 	memset(heap, 1, HEAP_PAGES * PAGE_SIZE);
 	pids[0] = getpid();
-	printf("cowdemo: copy-on-write, page by page. Cells as in pmap -r: "
-	       ". absent,\nr read-only, w writable, c copy-on-write; the "
-	       "number is the frame's reference count.\n");
+	printf("cowdemo: copy-on-write, page by page. A cell per page, as in "
+	       "pmap -r:\n. absent, r read-only, w writable, c copy-on-write; "
+	       "then "
+	       "its frame's count\n");
 	step("1. before fork: the parent has written both heap pages (w1: its "
 	     "own)");
 	pids[1] = fork();
+	if (pids[1] < 0) {
+		printf("cowdemo: fork: %s\n", strerror(pids[1]));
+		return 1;
+	}
 	if (pids[1] == 0) {
 		close(cmd[1]);
 		child(cmd[0], ack[1]);
