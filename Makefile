@@ -161,9 +161,10 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 # The real mm/ code over simulated RAM; tests/host/ stands in for the arch
 # functions (kernel/arch.h), kprintf, panic and the current process.
 HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
-	mm/addrspace.c mm/fault.c mm/uaccess.c kernel/spinlock.c kernel/cpu.c \
-	kernel/ipi.c
-HOST_HDRS := $(wildcard tests/host/*.h mm/*.h kernel/*.h arch/*/include/arch/*.h)
+	mm/addrspace.c mm/fault.c mm/uaccess.c mm/vmmap.c kernel/spinlock.c \
+	kernel/cpu.c kernel/ipi.c
+HOST_HDRS := $(wildcard tests/host/*.h mm/*.h kernel/*.h arch/*/include/arch/*.h \
+	user/include/lib/*.h)
 
 build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p build/host

@@ -381,6 +381,19 @@ int proc_spawn(const char *args)
 	return child->pid;
 }
 
+/* Give p the address space as; return the one it had. Under proc_lock, so
+ * that proc_hold_as never holds an address space its owner has let go. */
+static struct addrspace *set_as(struct proc *p, struct addrspace *as)
+{
+	struct addrspace *old;
+
+	spin_lock(&proc_lock);
+	old = p->as;
+	p->as = as;
+	spin_unlock(&proc_lock);
+	return old;
+}
+
 int proc_exec(const char *args)
 {
 	struct proc *p = proc_current();
@@ -390,7 +403,7 @@ int proc_exec(const char *args)
 
 	if (err)
 		return err;
-	p->as = img.as;
+	set_as(p, img.as);
 	vpmap_activate(p->as->root);
 	as_destroy(old);
 	strlcpy(p->name, img.name, sizeof(p->name));
@@ -435,8 +448,7 @@ noreturn void proc_exit(int status)
 	kfree(p->files);
 	p->files = NULL;
 	vpmap_activate(kmap_root());
-	as_destroy(p->as);
-	p->as = NULL;
+	as_destroy(set_as(p, NULL));
 
 	spin_lock(&proc_lock);
 	reparent_children(p);
@@ -524,6 +536,22 @@ int proc_wait(int pid, uintptr_t status_uaddr)
 		}
 		proc_sleep(p, &proc_lock);
 	}
+}
+
+struct addrspace *proc_hold_as(int pid)
+{
+	struct addrspace *as = NULL;
+
+	spin_lock(&proc_lock);
+	for (struct proc *p = live_list; p; p = p->live_next)
+		if (p->pid == pid) {
+			as = p->as;
+			break;
+		}
+	if (as)
+		as_hold(as);
+	spin_unlock(&proc_lock);
+	return as;
 }
 
 size_t proc_live_count(void)

@@ -92,6 +92,12 @@ int proc_kill(int pid);
  * waiting. */
 bool proc_killed(void);
 
+/* The address space of process pid, held (as_hold) so that it stays whole
+ * while the caller reads it, even if pid exits or execs meanwhile; NULL when
+ * there is no such process or it has exited. The caller ends with
+ * as_release. */
+struct addrspace *proc_hold_as(int pid);
+
 /* Counters for info(). */
 size_t proc_live_count(void);
 extern size_t num_kill;

@@ -17,6 +17,7 @@
 #include "mm/kmalloc.h"
 #include "mm/pmem.h"
 #include "mm/uaccess.h"
+#include "mm/vmmap.h"
 #include "user/include/lib/abi.h"
 #include "user/include/lib/errcode.h"
 #include "user/include/lib/syscall-num.h"
@@ -179,7 +180,7 @@ static int64_t sys_meminfo(const uint64_t *a)
 
 	(void)a;
 	kprintf("memory of pid %d (%s):\n", p->pid, p->name);
-	as_print(p->as);
+	vmmap_print(p->as);
 	return 0;
 }
 
@@ -245,6 +246,18 @@ static int64_t sys_kill(const uint64_t *a)
 	return proc_kill((int)a[0]);
 }
 
+static int64_t sys_vmmap(const uint64_t *a)
+{
+	struct addrspace *as = proc_hold_as((int)a[0]);
+	int64_t size;
+
+	if (!as)
+		return ERR_NOTEXIST;
+	size = vmmap_copy_out(as, a[1], a[2]);
+	as_release(as);
+	return size;
+}
+
 static int64_t sys_halt(const uint64_t *a)
 {
 	(void)a;
@@ -263,6 +276,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
     [SYS_meminfo] = sys_meminfo, [SYS_dup] = sys_dup,
     [SYS_pipe] = sys_pipe,	 [SYS_info] = sys_info,
     [SYS_halt] = sys_halt,	 [SYS_kill] = sys_kill,
+    [SYS_vmmap] = sys_vmmap,
 };
 
 void syscall_handle(struct trapframe *tf)

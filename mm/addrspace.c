@@ -20,10 +20,12 @@ struct addrspace *as_create(void)
 		kfree(as);
 		return NULL;
 	}
+	as->users = 1;
 	return as;
 }
 
-void as_destroy(struct addrspace *as)
+/* Free every page, table and region of as, and as itself. */
+static void as_free(struct addrspace *as)
 {
 	struct memregion *r = as->regions;
 
@@ -34,6 +36,22 @@ void as_destroy(struct addrspace *as)
 	}
 	vpmap_destroy(as->root);
 	kfree(as);
+}
+
+void as_hold(struct addrspace *as)
+{
+	__atomic_fetch_add(&as->users, 1, __ATOMIC_RELAXED);
+}
+
+void as_release(struct addrspace *as)
+{
+	if (__atomic_sub_fetch(&as->users, 1, __ATOMIC_ACQ_REL) == 0)
+		as_free(as);
+}
+
+void as_destroy(struct addrspace *as)
+{
+	as_release(as);
 }
 
 /* The number of pages a region spans. */
@@ -174,49 +192,4 @@ intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
 	}
 	r->end = new_end;
 	return (intptr_t)old_end;
-}
-
-/* "r-x" style permission letters. */
-static const char *perm_letters(unsigned perm, char buf[4])
-{
-	buf[0] = perm & PERM_R ? 'r' : '-';
-	buf[1] = perm & PERM_W ? 'w' : '-';
-	buf[2] = perm & PERM_X ? 'x' : '-';
-	buf[3] = '\0';
-	return buf;
-}
-
-/* What kind of region r is, for meminfo. */
-static const char *region_label(struct addrspace *as, struct memregion *r)
-{
-	if (r == as->heap)
-		return "heap";
-	if (r->end == USTACK_UPPERBOUND)
-		return "stack";
-	return r->perm & PERM_X ? "text" : r->perm & PERM_W ? "data" : "rodata";
-}
-
-void as_print(struct addrspace *as)
-{
-	char letters[4];
-
-	kprintf("  %-29s perm  pages present  cow untouched\n", "range");
-	for (struct memregion *r = as->regions; r; r = r->next) {
-		size_t present = 0, cow = 0;
-		for (size_t i = 0; i < region_pages(r); i++) {
-			unsigned perm;
-			if (!vpmap_lookup(as->root, r->start + i * PAGE_SIZE,
-					  NULL, &perm))
-				continue;
-			present++;
-			cow += (perm & PERM_COW) != 0;
-		}
-		kprintf("  [%p, %p) %s %6lu %7lu %4lu %9lu  %s\n",
-			(void *)r->start, (void *)r->end,
-			perm_letters(r->perm, letters),
-			(unsigned long)region_pages(r), (unsigned long)present,
-			(unsigned long)cow,
-			(unsigned long)(region_pages(r) - present),
-			region_label(as, r));
-	}
 }

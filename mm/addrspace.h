@@ -27,13 +27,20 @@ struct addrspace {
 	paddr_t root;		   /* the page table */
 	struct memregion *regions; /* ordered, never overlapping (by page) */
 	struct memregion *heap;	   /* the region sbrk moves, or NULL */
+	int users; /* atomic: its owner, plus each as_hold not yet released */
 };
 
 /* A new, empty address space (kernel half shared), or NULL. */
 struct addrspace *as_create(void);
-/* Free every page, table and region of as, and as itself. as must not be
- * loaded on any CPU. */
+/* The owner is done with as: free every page, table and region of as, and
+ * as itself, now, or at the last as_release if someone holds it. as must no
+ * longer be loaded on any CPU. */
 void as_destroy(struct addrspace *as);
+/* Keep as from being freed while another process looks at it (vmmap); the
+ * pointer must have been read under the lock its owner's exit and exec
+ * take to let go of it (proc_lock). Each hold ends with as_release. */
+void as_hold(struct addrspace *as);
+void as_release(struct addrspace *as);
 
 /* Add the region [start, end) with perm (start page-aligned); no page is
  * mapped yet. Returns the region, or NULL when it would overlap another
@@ -70,8 +77,5 @@ intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
  * when zero is true. Returns its kernel address, or NULL when out of memory. */
 void *as_map_new_page(struct addrspace *as, struct memregion *r, vaddr_t va,
 		      bool zero);
-
-/* Print the regions of as (meminfo). */
-void as_print(struct addrspace *as);
 
 #endif

@@ -179,7 +179,7 @@ struct test {
 };
 
 extern const struct test pte_tests[], pmem_tests[], kmalloc_tests[],
-    vpmap_tests[], model_tests[];
+    vpmap_tests[], vmmap_tests[], model_tests[];
 
 /* Knobs of the model-based test (model_test.c), from mm_test's arguments
  * seed=N steps=N trace=1. */

@@ -52,7 +52,7 @@ static void check_after(const struct test *t, size_t free_before)
 }
 
 static const struct test *const suites[] = {
-    pte_tests, pmem_tests, kmalloc_tests, vpmap_tests, model_tests,
+    pte_tests, pmem_tests, kmalloc_tests, vpmap_tests, vmmap_tests, model_tests,
 };
 
 /* Read the model test's knobs; false on an argument it does not know. */

@@ -1322,6 +1322,39 @@ static void op_meminfo(void)
 		fail("meminfo failed");
 }
 
+/* vmmap of this process, of a process just below it (a sibling, the
+ * parent, init: alive or gone) or of a reaped child, into any buffer with
+ * room for the picture; for itself, sometimes with a huge length. A bad
+ * buffer may give ERR_FAULT, a process that may be gone ERR_NOTEXIST. */
+static void op_vmmap(void)
+{
+	int who = (int)below(3);
+	size_t room = below(2) ? below(SCRATCH_SIZE + 1) : SCRATCH_SIZE;
+	struct ptr d = dst_ptr(room);
+	size_t len = room;
+	unsigned errs = d.wr >= room ? 0 : BIT(ERR_FAULT);
+	uint32_t pid = (uint32_t)mypid;
+	long r;
+
+	if (who == 0 && room == SCRATCH_SIZE && below(2))
+		len = ~0ul - below(PAGE_SIZE);
+	if (who == 1) {
+		pid = (uint32_t)(mypid - 1 - (int)below(NCHILDREN + 1));
+		errs |= BIT(ERR_NOTEXIST);
+	} else if (who == 2) {
+		pid = last_pid > 0 ? (uint32_t)last_pid
+				   : 0x7fffffff - (uint32_t)below(1000);
+		errs = BIT(ERR_NOTEXIST);
+	}
+	r = sc(SYS_vmmap, pid | (below(2) ? next64() << 32 : 0), d.p, len);
+	expect(r, who != 2, errs, "vmmap");
+	if (who == 0 && r > 0 && (size_t)r <= len && d.wr >= (size_t)r &&
+	    ((struct vmmap_region *)d.p)->start != text.start)
+		fail("vmmap: the first region starts at %lx, the text at %lx",
+		     (unsigned long)((struct vmmap_region *)d.p)->start,
+		     (unsigned long)text.start);
+}
+
 /* Every call but halt and exit; fork and spawn not in grandchildren. */
 static const struct {
 	void (*fn)(void);
@@ -1334,7 +1367,7 @@ static const struct {
     {op_info, 3, true},	 {op_sbrk, 5, true},	{op_getpid, 2, true},
     {op_sleep, 1, true}, {op_wait, 2, true},	{op_kill, 2, true},
     {op_badnr, 3, true}, {op_memory, 8, true},	{op_exec, 3, true},
-    {op_fork, 3, false}, {op_spawn, 3, false},
+    {op_fork, 3, false}, {op_spawn, 3, false},	{op_vmmap, 3, true},
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 

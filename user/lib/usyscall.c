@@ -129,3 +129,8 @@ int kill(int pid)
 {
 	return sys1(SYS_kill, pid);
 }
+
+ssize_t vmmap(int pid, void *buf, size_t len)
+{
+	return sys3(SYS_vmmap, pid, (long)buf, (long)len);
+}

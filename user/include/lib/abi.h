@@ -48,4 +48,48 @@ struct sys_info {
 	__SIZE_TYPE__ clock_hz;      /* ticks per second of lib/clock.h */
 };
 
+/* The picture vmmap() gives of an address space: for each memregion, in
+ * address order, one struct vmmap_region and right after it its npages
+ * struct vmmap_page records, one per page from start on:
+ *
+ *   | region | page | page | ... | region | page | ... |
+ *
+ * so that (struct vmmap_page *)(region + 1) are its pages and the next
+ * region follows the last of them. Both records are multiples of 8 bytes. */
+struct vmmap_region {
+	__UINTPTR_TYPE__ start; /* page-aligned */
+	__UINTPTR_TYPE__ end;	/* exclusive (the heap's: the break) */
+	__SIZE_TYPE__ npages;	/* (end rounded up to a page - start) / 4096 */
+	unsigned int perm;	/* VMMAP_R | VMMAP_W | VMMAP_X */
+	unsigned int kind;	/* VMMAP_TEXT ... VMMAP_STACK */
+};
+
+#define VMMAP_R 0x1
+#define VMMAP_W 0x2
+#define VMMAP_X 0x4
+
+/* What a region is for (struct vmmap_region.kind). */
+#define VMMAP_TEXT 1   /* executable: the program's code */
+#define VMMAP_RODATA 2 /* read-only data */
+#define VMMAP_DATA 3   /* data and bss */
+#define VMMAP_HEAP 4   /* moved by sbrk */
+#define VMMAP_STACK 5  /* the stack, below USTACK_UPPERBOUND */
+
+/* The state of one page: the letter pmap prints for it. A COW page is
+ * present but read-only until a write copies it (or reuses it). */
+#define VMMAP_ABSENT '.'   /* not present: the first touch fills it */
+#define VMMAP_READONLY 'r' /* present, read-only (text, rodata) */
+#define VMMAP_WRITABLE 'w' /* present and writable: this process's own */
+#define VMMAP_COW 'c'	   /* present, shared copy-on-write */
+
+struct vmmap_page {
+	unsigned char state;	 /* VMMAP_ABSENT ... VMMAP_COW */
+	unsigned char reserved;	 /* 0 */
+	unsigned short refcount; /* the frame's reference count: how many page
+				  * tables map it (65535: that or more); 0 if
+				  * absent */
+	unsigned int frame;	 /* the frame: physical address / 4096; 0 if
+				  * absent */
+};
+
 #endif

@@ -123,4 +123,24 @@ void halt(void);
  */
 int kill(int pid);
 
+/*
+ * Not in the course's API (pmap uses it): a page-level picture of the
+ * address space of process pid (the caller's own pid included), written to
+ * buf as lib/abi.h lays it out: for each memregion a struct vmmap_region,
+ * then one struct vmmap_page per page. Looking changes nothing in pid: no
+ * page is faulted in, no counter moves. Only the caller's own buffer is
+ * made present (and private) first, as any write to it would, so a picture
+ * of the caller shows the buffer as it is afterwards. A process running on
+ * another CPU meanwhile may change as it is looked at: each page is read
+ * once, at some moment during the call.
+ * Return: the size in bytes of the whole picture, written to buf when it
+ * fits in len; when the result is larger than len, buf holds nothing
+ * usable (len 0 asks only the size; call again with a buffer that large, in
+ * a loop, since pid may grow meanwhile); ERR_NOTEXIST - no process pid, or
+ * it has exited (a zombie has no memory); ERR_FAULT - the picture fits in
+ * len, but the bytes it needs at buf are not all writable memory of the
+ * caller.
+ */
+ssize_t vmmap(int pid, void *buf, size_t len);
+
 #endif
