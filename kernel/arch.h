@@ -188,4 +188,14 @@ void arch_tlb_flush_page(vaddr_t va);
 /* Forget every cached translation on this CPU (CR3 reload / sfence.vma). */
 void arch_tlb_flush_all(void);
 
+/* ---- Page contents ------------------------------------------------------- */
+
+/* Fill the page-aligned kernel address page with PAGE_SIZE zero bytes, with
+ * the widest stores the kernel may use (rep stosq on x86_64; 64 bytes per
+ * loop on RISC-V). */
+void arch_page_zero(void *page);
+/* Copy PAGE_SIZE bytes between page-aligned kernel addresses (rep movsq /
+ * 64 bytes per loop). The pages do not overlap. */
+void arch_page_copy(void *dst, const void *src);
+
 #endif

@@ -1,6 +1,7 @@
 /* Address spaces and memregions (see addrspace.h). */
 #include "mm/addrspace.h"
 
+#include "kernel/arch.h"
 #include "kernel/kprintf.h"
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
@@ -139,7 +140,7 @@ int as_copy_as(struct addrspace *src, struct addrspace *dst)
 			page = as_map_new_page(dst, copy, va, false);
 			if (!page)
 				return ERR_NOMEM;
-			memcpy(page, P2V(pa), PAGE_SIZE);
+			arch_page_copy(page, P2V(pa));
 		}
 	}
 	return 0;

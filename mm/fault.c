@@ -4,6 +4,7 @@
  */
 #include "mm/fault.h"
 
+#include "kernel/arch.h"
 #include "kernel/kprintf.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
@@ -88,7 +89,7 @@ static const char *cow_resolve(struct addrspace *as, struct memregion *r,
 	copy = pmem_alloc(PMEM_USER);
 	if (!copy)
 		return "out of memory";
-	memcpy(P2V(copy), P2V(pa), PAGE_SIZE);
+	arch_page_copy(P2V(copy), P2V(pa));
 	vpmap_unmap(as->root, va, 1, VPMAP_UNREF);
 	if (vpmap_map(as->root, va, copy, r->perm | PERM_U) < 0) {
 		pmem_unref(copy);

@@ -147,7 +147,7 @@ paddr_t pmem_alloc(int flags)
 	if (!pg)
 		return 0;
 	if (flags & PMEM_ZERO)
-		memset(P2V(page_addr(pg)), 0, PAGE_SIZE);
+		arch_page_zero(P2V(page_addr(pg)));
 	return page_addr(pg);
 }
 

@@ -24,3 +24,5 @@ void arch_tlb_flush_all(void)
 {
 	asm volatile("sfence.vma" : : : "memory");
 }
+
+_Static_assert(PAGE_SIZE == 4096, "page.S: PAGE_BYTES is not PAGE_SIZE");

@@ -104,6 +104,16 @@ void arch_tlb_flush_all(void)
 	tlb_forget_all();
 }
 
+void arch_page_zero(void *page)
+{
+	memset(page, 0, PAGE_SIZE);
+}
+
+void arch_page_copy(void *dst, const void *src)
+{
+	memcpy(dst, src, PAGE_SIZE);
+}
+
 /* The host model never idles (it has no scheduler). */
 void arch_wait_for_interrupt(void)
 {
