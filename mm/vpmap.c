@@ -152,23 +152,44 @@ int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm)
 	return 0;
 }
 
+/* Unmapping more pages than this flushes the whole TLB once instead of
+ * each page: cheaper for a big sbrk shrink, and on RISC-V under QEMU, where
+ * every sfence.vma flushes everything anyway. */
+#define FLUSH_ALL_ABOVE 16
+
+/* Flush [va, va + npages pages) after an unmap: page by page, or all at
+ * once for a long range. */
+static void flush_range(paddr_t root, vaddr_t va, size_t npages)
+{
+	if (npages > FLUSH_ALL_ABOVE && !is_kernel_va(va)) {
+		vpmap_flush_tlb_all(root);
+		return;
+	}
+	for (size_t i = 0; i < npages; i++)
+		vpmap_flush_tlb(root, va + i * PAGE_SIZE);
+}
+
+/* The frames of unmapped pages may be freed before the TLB is flushed at
+ * the end: only this CPU can hold their translations (a process runs on
+ * one CPU at a time), and it does not run user code in between. */
 size_t vpmap_unmap(paddr_t root, vaddr_t va, size_t npages, int how)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < npages; i++, va += PAGE_SIZE) {
-		pte_t *pte = walk_leaf(root, va);
+	for (size_t i = 0; i < npages; i++) {
+		pte_t *pte = walk_leaf(root, va + i * PAGE_SIZE);
 		paddr_t pa;
 
 		if (!pte)
 			continue;
 		pa = pte_addr(*pte);
 		*pte = 0;
-		vpmap_flush_tlb(root, va);
 		if (how == VPMAP_UNREF)
 			pmem_unref(pa);
 		n++;
 	}
+	if (n)
+		flush_range(root, va, npages);
 	return n;
 }
 
@@ -208,6 +229,15 @@ bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *perm)
 	return true;
 }
 
+/* Does going from permissions old to new take an access right away (R, W
+ * or X lost, or U changed either way)? PERM_COW is no right: dropping it
+ * with a COW reuse needs no flush. */
+static bool takes_rights(unsigned old, unsigned new)
+{
+	return (old & ~new &(PERM_R | PERM_W | PERM_X)) ||
+	       ((old ^ new) & PERM_U);
+}
+
 size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
 {
 	size_t n = 0;
@@ -216,8 +246,12 @@ size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
 		pte_t *pte = walk_leaf(root, va);
 		if (!pte)
 			continue;
+		/* Only a right taken away needs a flush: a CPU still holding
+		 * the weaker entry takes a spurious fault, which the fault
+		 * policy answers with a flush of that page. */
+		if (takes_rights(pte_perm(*pte), perm))
+			vpmap_flush_tlb(root, va);
 		*pte = pte_make_leaf(pte_addr(*pte), perm);
-		vpmap_flush_tlb(root, va);
 		n++;
 	}
 	return n;

@@ -6,7 +6,10 @@
  * caller's reference, vpmap_unmap with VPMAP_UNREF gives it back to pmem.
  *
  * TLB: operations that weaken or remove a mapping flush it on this CPU when
- * the table is the current one; a new mapping needs no flush.
+ * the table is the current one; a new mapping, or new rights on one, need
+ * no flush (a stale, weaker entry only causes a spurious fault, and
+ * mm_fault_resolve flushes the page when the table already allows the
+ * access).
  */
 #ifndef MM_VPMAP_H
 #define MM_VPMAP_H

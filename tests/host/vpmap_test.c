@@ -360,6 +360,35 @@ static void test_vpmap_tlb_flush(void)
 	CHECK_EQ(pmem_free_count(), free0);
 }
 
+/* Rights only added (a COW reuse, which also drops PERM_COW) need no
+ * flush; a long unmap flushes
+ * the whole TLB once instead of each page. */
+static void test_vpmap_tlb_batch(void)
+{
+	size_t free0 = pmem_free_count(), n = 40;
+	paddr_t root = vpmap_create(), pa;
+
+	CHECK(root);
+	for (size_t i = 0; i < n; i++)
+		CALL(map_new(root, VA(i), PERM_R | PERM_U | PERM_COW, &pa));
+	vpmap_activate(root);
+	memset(&arch_calls, 0, sizeof(arch_calls));
+	CHECK_EQ(vpmap_protect(root, VA(0), 1, PERM_RW | PERM_U), 1);
+	CHECK_EQ(arch_calls.flush_page + arch_calls.flush_all, 0);
+	CHECK_EQ(vpmap_protect(root, VA(0), 1, PERM_R | PERM_U), 1);
+	CHECK_EQ(arch_calls.flush_page, 1);
+	CHECK_EQ(vpmap_protect(root, VA(1), 1, PERM_R), 1); /* U taken */
+	CHECK_EQ(arch_calls.flush_page, 2);
+	CHECK_EQ(vpmap_unmap(root, VA(0), 2, VPMAP_UNREF), 2);
+	CHECK_EQ(arch_calls.flush_page, 4);
+	CHECK_EQ(vpmap_unmap(root, VA(2), n - 2, VPMAP_UNREF), n - 2);
+	CHECK_EQ(arch_calls.flush_page, 4);
+	CHECK_EQ(arch_calls.flush_all, 1);
+	vpmap_activate(kroot);
+	vpmap_destroy(root);
+	CHECK_EQ(pmem_free_count(), free0);
+}
+
 /* What share_cow must do to one page of each kind, from `base` on: the page
  * (perm in the source, or 0 when missing) and the permissions both tables
  * then have. */
@@ -755,6 +784,7 @@ const struct test vpmap_tests[] = {
     {"vpmap_perm_round_trip", test_vpmap_perm_round_trip, false},
     {"vpmap_unmap_counts", test_vpmap_unmap_counts, false},
     {"vpmap_tlb_flush", test_vpmap_tlb_flush, false},
+    {"vpmap_tlb_batch", test_vpmap_tlb_batch, false},
     {"vpmap_share_cow", test_vpmap_share_cow, false},
     {"vpmap_share_cow_fails", test_vpmap_share_cow_fails, false},
     {"vpmap_prepare", test_vpmap_prepare, false},
