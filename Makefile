@@ -44,6 +44,7 @@ DEPS := tests/deps.sh
 include arch/$(ARCH)/arch.mk
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
+	-fno-tree-loop-distribute-patterns \
 	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -fno-common -MMD -MP \
 	-I. -Iarch/$(ARCH)/include $(ARCH_CFLAGS) \
