@@ -288,8 +288,15 @@ void syscall_handle(struct trapframe *tf)
 		args[i] = tf_syscall_arg(tf, i);
 	if (proc_killed())
 		return; /* it exits on the way out: no more calls */
+	/* Interrupts on while the call runs: a long one (an eager fork of
+	 * 64 MiB takes 200 ms under TCG) must not hold up the tick, or
+	 * another CPU's shootdown and kick. The kernel never preempts
+	 * itself (an interrupt only sets resched), so the call stays on this
+	 * CPU until it sleeps, as before. */
+	arch_intr_enable();
 	if (nr < SYS_COUNT && syscalls[nr])
 		ret = syscalls[nr](args);
+	arch_intr_disable();
 	if (ret != FRAME_REPLACED)
 		tf_set_return(tf, (uint64_t)ret);
 }
