@@ -257,22 +257,53 @@ size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
 	return n;
 }
 
-int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages)
+/* Pages from va to the end of the last-level table that holds it. */
+static size_t pages_left_in_table(vaddr_t va)
 {
-	for (size_t i = 0; i < npages; i++, va += PAGE_SIZE) {
-		pte_t *pte = walk_leaf(src, va);
+	return PT_ENTRIES - pt_index(va, 0);
+}
+
+/* Share the n entries from[0..n) of one last-level table of the source
+ * (mapping va onwards) with dst: see vpmap_share_cow. dst's table is made
+ * only when some entry is valid. */
+static int share_table_run(pte_t *from, paddr_t dst, vaddr_t va, size_t n)
+{
+	pte_t *to = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		pte_t pte = from[i];
 		unsigned perm;
 
-		if (!pte)
+		if (!pte_valid(pte))
 			continue;
-		perm = pte_perm(*pte);
+		if (!to && !(to = walk(dst, va, true)))
+			return -1;
+		if (pte_valid(to[i]))
+			return -1;
+		perm = pte_perm(pte);
 		if (perm & PERM_W) {
 			perm = (perm & ~PERM_W) | PERM_COW;
-			*pte = pte_make_leaf(pte_addr(*pte), perm);
+			pte = pte_make_leaf(pte_addr(pte), perm);
+			from[i] = pte;
 		}
-		if (vpmap_map(dst, va, pte_addr(*pte), perm) < 0)
+		to[i] = pte;
+		pmem_ref(pte_addr(pte));
+	}
+	return 0;
+}
+
+/* One last-level table at a time: a missing table of the source is
+ * skipped whole, and each table is found once instead of once per page. */
+int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages)
+{
+	while (npages) {
+		size_t n = MIN(npages, pages_left_in_table(va));
+		pte_t *from = walk(src, va, false);
+
+		if (from && share_table_run(from, dst, va, n) < 0)
 			return -1;
-		pmem_ref(pte_addr(*pte));
+		va += n * PAGE_SIZE;
+		npages -= n;
 	}
 	return 0;
 }
