@@ -2,7 +2,7 @@
  * pmem: frames of usable RAM, each with a struct page and an atomic
  * reference count (see pmem.h).
  *
- *   pages[]: one struct page per frame from ram_lo to ram_hi
+ *   pmem_frames.pages[]: one struct page per frame from .lo to .hi
  *   +------+------+------+------+------+------+----
  *   | used | free | free | slab | hole | free | ...
  *   +------+------+------+------+------+------+----
@@ -20,27 +20,26 @@
 uintptr_t kmap_offset;
 
 static struct spinlock pmem_lock = SPINLOCK_INIT("pmem");
-static struct page *pages;     /* one per frame in [ram_lo, ram_hi) */
-static paddr_t ram_lo, ram_hi; /* page-aligned */
+struct pmem_frames pmem_frames;
 static struct page *free_list;
 static size_t nfree, ntotal;
 
-struct page *pmem_page(paddr_t pa)
+noreturn void pmem_bad_frame(const char *what, paddr_t pa)
 {
-	if (pa < ram_lo || pa >= ram_hi)
-		panic("pmem_page: %p is not RAM", (void *)pa);
-	return &pages[(pa - ram_lo) >> PAGE_SHIFT];
+	panic("%s: frame %p", what, (void *)pa);
 }
 
 static paddr_t page_addr(struct page *pg)
 {
-	return ram_lo + ((paddr_t)(pg - pages) << PAGE_SHIFT);
+	return pmem_frames.lo +
+	       ((paddr_t)(pg - pmem_frames.pages) << PAGE_SHIFT);
 }
 
 bool pmem_contains(paddr_t pa)
 {
-	return pa >= ram_lo && pa < ram_hi &&
-	       pages[(pa - ram_lo) >> PAGE_SHIFT].kind != PAGE_RESERVED;
+	return pa >= pmem_frames.lo && pa < pmem_frames.hi &&
+	       pmem_frames.pages[(pa - pmem_frames.lo) >> PAGE_SHIFT].kind !=
+		   PAGE_RESERVED;
 }
 
 /* The usable RAM ranges with [cut_base, cut_end) cut out: calls fn on each
@@ -103,26 +102,30 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 {
 	struct placement array = {0, 0};
 
-	ram_lo = ~(paddr_t)0;
-	ram_hi = 0;
+	pmem_frames.lo = ~(paddr_t)0;
+	pmem_frames.hi = 0;
 	for (int i = 0; i < bi->nram; i++) {
-		ram_lo = MIN(ram_lo, ROUND_DOWN(bi->ram[i].base, PAGE_SIZE));
-		ram_hi = MAX(ram_hi, ROUND_UP(bi->ram[i].base + bi->ram[i].size,
-					      PAGE_SIZE));
+		pmem_frames.lo =
+		    MIN(pmem_frames.lo, ROUND_DOWN(bi->ram[i].base, PAGE_SIZE));
+		pmem_frames.hi =
+		    MAX(pmem_frames.hi,
+			ROUND_UP(bi->ram[i].base + bi->ram[i].size, PAGE_SIZE));
 	}
-	if (ram_hi <= ram_lo)
+	if (pmem_frames.hi <= pmem_frames.lo)
 		panic("pmem_init: no usable RAM");
 
-	array.need = ROUND_UP(
-	    ((ram_hi - ram_lo) >> PAGE_SHIFT) * sizeof(struct page), PAGE_SIZE);
+	array.need =
+	    ROUND_UP(((pmem_frames.hi - pmem_frames.lo) >> PAGE_SHIFT) *
+			 sizeof(struct page),
+		     PAGE_SIZE);
 	for_each_piece(bi, reserved_base, reserved_end, find_room, &array);
 	if (!array.found)
 		panic("pmem_init: no room for %lu bytes of struct page",
 		      (unsigned long)array.need);
 
-	pages = P2V(array.found);
+	pmem_frames.pages = P2V(array.found);
 	/* Every frame starts PAGE_RESERVED; add_free frees the usable ones. */
-	memset(pages, 0, array.need);
+	memset(pmem_frames.pages, 0, array.need);
 	free_list = NULL;
 	nfree = ntotal = 0;
 	for_each_piece(bi, reserved_base, reserved_end, add_free, &array);
@@ -151,37 +154,14 @@ paddr_t pmem_alloc(int flags)
 	return page_addr(pg);
 }
 
-void pmem_ref(paddr_t pa)
+void pmem_free_frame(struct page *pg)
 {
-	struct page *pg = pmem_page(pa);
-	if (pg->kind == PAGE_RESERVED ||
-	    __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) <= 0)
-		panic("pmem_ref: frame %p is not allocated", (void *)pa);
-}
-
-void pmem_unref(paddr_t pa)
-{
-	struct page *pg = pmem_page(pa);
-	int left;
-
-	if (pg->kind == PAGE_RESERVED)
-		panic("pmem_unref: frame %p is reserved", (void *)pa);
-	left = __atomic_sub_fetch(&pg->refcount, 1, __ATOMIC_ACQ_REL);
-	if (left < 0)
-		panic("pmem_unref: frame %p is not allocated", (void *)pa);
-	if (left > 0)
-		return;
 	spin_lock(&pmem_lock);
 	pg->kind = PAGE_FREE;
 	pg->next = free_list;
 	free_list = pg;
 	nfree++;
 	spin_unlock(&pmem_lock);
-}
-
-int pmem_refcount(paddr_t pa)
-{
-	return __atomic_load_n(&pmem_page(pa)->refcount, __ATOMIC_RELAXED);
 }
 
 size_t pmem_free_count(void)

@@ -43,8 +43,9 @@ static inline paddr_t V2P(const void *va)
 }
 
 #define PMEM_ZERO 0x1 /* pmem_alloc: fill the frame with zeros */
-#define PMEM_USER 0x2 /* pmem_alloc: for user data; leaves PMEM_RESERVE free   \
-		       */
+#define PMEM_USER                                                              \
+	0x2 /* pmem_alloc: for user data; leaves PMEM_RESERVE free             \
+	     */
 /* Frames only the kernel may take (page tables, stacks, its objects), so
  * a process that eats all memory cannot stop the kernel from cleaning up. */
 #define PMEM_RESERVE 32
@@ -58,15 +59,57 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
  * memory is exhausted (for PMEM_USER: when only the reserve is left).
  * Never returns physical address 0. */
 paddr_t pmem_alloc(int flags);
-/* Add a reference to an allocated frame. */
-void pmem_ref(paddr_t pa);
-/* Drop a reference; the frame is freed when the count reaches 0. */
-void pmem_unref(paddr_t pa);
-/* The frame's current reference count (0 when free). */
-int pmem_refcount(paddr_t pa);
+/* The frame table, one struct page per frame in [lo, hi): pmem.c's, read
+ * by the inline functions below (fork and exit call them once per page,
+ * so they are not worth a call each). */
+extern struct pmem_frames {
+	struct page *pages;
+	paddr_t lo, hi; /* page-aligned */
+} pmem_frames;
+
+/* Panic about frame pa: what is wrong with it. */
+noreturn void pmem_bad_frame(const char *what, paddr_t pa);
+/* Put a frame whose count just reached 0 back on the free list. */
+void pmem_free_frame(struct page *pg);
 
 /* The struct page of an allocated-or-free frame; panics outside RAM. */
-struct page *pmem_page(paddr_t pa);
+static inline struct page *pmem_page(paddr_t pa)
+{
+	if (pa < pmem_frames.lo || pa >= pmem_frames.hi)
+		pmem_bad_frame("pmem_page: not RAM", pa);
+	return &pmem_frames.pages[(pa - pmem_frames.lo) >> PAGE_SHIFT];
+}
+
+/* Add a reference to an allocated frame. */
+static inline void pmem_ref(paddr_t pa)
+{
+	struct page *pg = pmem_page(pa);
+
+	if (pg->kind == PAGE_RESERVED ||
+	    __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) <= 0)
+		pmem_bad_frame("pmem_ref: not allocated", pa);
+}
+
+/* Drop a reference; the frame is freed when the count reaches 0. */
+static inline void pmem_unref(paddr_t pa)
+{
+	struct page *pg = pmem_page(pa);
+	int left;
+
+	if (pg->kind == PAGE_RESERVED)
+		pmem_bad_frame("pmem_unref: reserved", pa);
+	left = __atomic_sub_fetch(&pg->refcount, 1, __ATOMIC_ACQ_REL);
+	if (left < 0)
+		pmem_bad_frame("pmem_unref: not allocated", pa);
+	if (left == 0)
+		pmem_free_frame(pg);
+}
+
+/* The frame's current reference count (0 when free). */
+static inline int pmem_refcount(paddr_t pa)
+{
+	return __atomic_load_n(&pmem_page(pa)->refcount, __ATOMIC_RELAXED);
+}
 /* Is pa inside a frame that pmem manages? */
 bool pmem_contains(paddr_t pa);
 
