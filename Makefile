@@ -60,6 +60,8 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 include user/user.mk
 # make bench, bench-table, bench-plot.
 include tests/bench/bench.mk
+# Linux side by side, for the benchmarks: bench-linux, linux-test, ...
+include tests/bench/linux/linux.mk
 .DEFAULT_GOAL := all
 
 .PHONY: all qemu qemu-cmd qemu-gdb gdb check soak soak-smp test clean deps help compile_commands.json

@@ -6,6 +6,8 @@
 #     riscv       build and boot the RISC-V kernel
 #     gdb         debug either kernel (gdb-multiarch)
 #     check       host unit tests (gcc with ASan/UBSan)
+#     linux       run the course's programs under Debian's Linux in QEMU
+#                 (make bench-linux: tests/bench/linux/)
 #
 # Every tool is checked by running for it, not by asking dpkg. What is missing
 # is installed with apt-get (after one `apt-get update`) when we are root;
@@ -58,6 +60,14 @@ for need in "$@"; do
 	check)
 		need_tool cc gcc
 		need_asan
+		;;
+	linux)
+		need_tool gcc gcc
+		need_tool qemu-system-x86_64 qemu-system-x86
+		need_tool cpio cpio
+		need_tool dpkg-deb dpkg
+		need_tool python3 python3
+		need_tool timeout coreutils
 		;;
 	*)
 		echo "deps.sh: unknown need '$need'" >&2

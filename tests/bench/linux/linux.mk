@@ -1,0 +1,159 @@
+# Linux side by side (issue 8): the course's programs, built unchanged as
+# static Linux programs through the shim of user/arch/linux-x86_64/, run by
+# the /init of an initramfs under Debian's kernel, in the same QEMU as this
+# kernel (docs/linux-compare.md). Included by the top Makefile after
+# user/user.mk; x86_64 only.
+#
+#   make bench-linux     every tests/bench/*.c under Linux; BENCH lines to
+#                        build/bench-linux.json
+#   make linux-test      course tests under Linux (LINUX_TESTS='hello pipe')
+#   make bench-compare   make bench (FORK=eager, then cow) if it exists, then
+#                        bench-linux, then a table (tests/bench/compare.py)
+#   make linux-kernel    only fetch the kernel into build/linux/
+#
+# Knobs: LINUX_IMAGE (Debian package), LINUX_APPEND (kernel command line),
+# LINUX_TIMEOUT (seconds per boot), LINUX_TESTS; MEM, CPUS and QEMUEXTRA as
+# for this kernel, so that both boot on the same virtual machine.
+
+LINUX_BUILD := build/linux
+LINUX_SHIM := user/arch/linux-x86_64
+LINUX_DIR := tests/bench/linux
+LINUX_KERNEL := $(LINUX_BUILD)/vmlinuz
+LINUX_IMAGE ?= linux-image-amd64
+# norandmaps: the fixed layout of lib/arch.h; 4 KiB pages only, as here.
+LINUX_APPEND ?= console=ttyS0 quiet panic=-1 norandmaps \
+	transparent_hugepage=never
+LINUX_TIMEOUT ?= 300
+# The course tests that hold under Linux (docs/linux-compare.md says why
+# the others do not).
+LINUX_TESTS ?= hello fork_wait pipe spawn_exec exit_status args dup \
+	fork_chain malloc_stress ulib
+
+# The user flags of x86_64, with the shim's directory for lib/arch.h.
+LINUX_X86_FLAGS := $(USER_ARCH_CFLAGS_x86_64)
+LINUX_CFLAGS := -O2 -g -Wall -Wextra -Werror $(LINUX_X86_FLAGS) -I$(LINUX_SHIM) \
+	$(filter-out -Iuser/arch/% $(USER_ARCH_CFLAGS),$(USER_BASE_CFLAGS))
+LINUX_LDFLAGS := $(LINUX_X86_FLAGS) \
+	$(filter-out $(USER_ARCH_CFLAGS),$(USER_LDFLAGS))
+
+# The course's library but its system calls (and clock) come from the shim.
+LINUX_CRT0_SRC := $(LINUX_SHIM)/crt0.S
+LINUX_LIB_SRCS := \
+	$(filter-out user/lib/usyscall.c user/lib/clock.c,$(wildcard user/lib/*.c)) \
+	$(filter-out $(LINUX_CRT0_SRC),$(wildcard $(LINUX_SHIM)/*.c $(LINUX_SHIM)/*.S))
+LINUX_BIN_SRCS := $(filter-out user/bin/init.c,$(wildcard user/bin/*.c))
+LINUX_BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+LINUX_TEST_SRCS := $(addprefix tests/user/,$(addsuffix .c,$(LINUX_TESTS)))
+
+linux_obj = $(patsubst %,$(LINUX_BUILD)/obj/%.o,$(1))
+linux_prog = $(addprefix $(LINUX_BUILD)/bin/,$(notdir $(basename $(1))))
+
+LINUX_CRT0 := $(call linux_obj,$(LINUX_CRT0_SRC))
+LINUX_LIB := $(LINUX_BUILD)/libshim.a
+LINUX_INIT := $(LINUX_BUILD)/bin/init
+LINUX_BIN_PROGS := $(call linux_prog,$(LINUX_BIN_SRCS))
+LINUX_BENCH_PROGS := $(call linux_prog,$(LINUX_BENCH_SRCS))
+LINUX_TEST_PROGS := $(call linux_prog,$(LINUX_TEST_SRCS))
+LINUX_OBJS := $(call linux_obj,$(LINUX_LIB_SRCS) $(LINUX_BIN_SRCS) \
+	$(LINUX_BENCH_SRCS) $(LINUX_TEST_SRCS) $(LINUX_DIR)/init.c) $(LINUX_CRT0)
+
+LINUX_QEMU = $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic \
+	-no-reboot -kernel $(LINUX_KERNEL) $(QEMUEXTRA)
+# linux_boot IMAGE,LIST: boot Linux with initramfs IMAGE, init running the
+# commands of LIST; the console to $(LINUX_BUILD)/LIST.log and the terminal.
+linux_boot = @echo "== booting $$(cat $(LINUX_BUILD)/kernel-version)" \
+	"(MEM=$(MEM) CPUS=$(CPUS), log $(LINUX_BUILD)/$(2).log)"; \
+	start=$$(date +%s); \
+	timeout $(LINUX_TIMEOUT) $(LINUX_QEMU) -initrd $(1) \
+	  -append "$(LINUX_APPEND) -- $(2)" </dev/null 2>&1 | \
+	  tee $(LINUX_BUILD)/$(2).log; \
+	echo "== QEMU ran $$(($$(date +%s) - start)) s"
+
+.PHONY: bench-linux linux-test bench-compare linux-kernel linux-check-arch
+
+linux-check-arch:
+	$(if $(filter x86_64,$(ARCH)),,$(error Linux side by side is x86_64 only))
+
+$(LINUX_BUILD)/.deps: $(DEPS)
+	@mkdir -p $(LINUX_BUILD)
+	@$(DEPS) linux
+	@touch $@
+
+$(LINUX_KERNEL): $(LINUX_DIR)/fetch-kernel.sh | $(LINUX_BUILD)/.deps
+	$(Q)$(LINUX_DIR)/fetch-kernel.sh $(LINUX_BUILD) $(LINUX_IMAGE)
+
+linux-kernel: $(LINUX_KERNEL)
+
+$(filter %.c.o,$(LINUX_OBJS)): $(LINUX_BUILD)/obj/%.c.o: %.c \
+		| $(LINUX_BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $< (linux)")
+	$(Q)gcc $(LINUX_CFLAGS) -c $< -o $@
+
+$(filter %.S.o,$(LINUX_OBJS)): $(LINUX_BUILD)/obj/%.S.o: %.S \
+		| $(LINUX_BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS    $< (linux)")
+	$(Q)gcc $(LINUX_CFLAGS) -c $< -o $@
+
+$(LINUX_LIB): $(call linux_obj,$(LINUX_LIB_SRCS))
+	@$(if $(Q),echo "  AR    $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# linux_link PROGS,DIR: link each of PROGS from its object under DIR.
+define linux_link
+$(1): $(LINUX_BUILD)/bin/%: $(LINUX_BUILD)/obj/$(2)/%.c.o $(LINUX_CRT0) \
+		$(LINUX_LIB) user/user.ld
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  LD    $$@")
+	$$(Q)gcc $$(LINUX_LDFLAGS) -o $$@ $$(LINUX_CRT0) $$< $$(LINUX_LIB)
+endef
+$(eval $(call linux_link,$(LINUX_BIN_PROGS),user/bin))
+$(eval $(call linux_link,$(LINUX_BENCH_PROGS),tests/bench))
+$(eval $(call linux_link,$(LINUX_TEST_PROGS),tests/user))
+$(eval $(call linux_link,$(LINUX_INIT),$(LINUX_DIR)))
+
+# The command lists init runs: every benchmark, or the chosen tests.
+$(LINUX_BUILD)/bench.list: user-force
+	$(call user_write,$@,$(notdir $(LINUX_BENCH_PROGS)))
+$(LINUX_BUILD)/tests.list: user-force
+	$(call user_write,$@,$(LINUX_TESTS))
+
+# linux_pack LIST,PROGS: the initramfs: /init, PROGS at the root by bare
+# name (as in the course's initrd), and the list as /LIST.
+define linux_pack
+$(LINUX_BUILD)/$(1).cpio: $(LINUX_INIT) $(LINUX_BIN_PROGS) $(2) \
+		$(LINUX_BUILD)/$(1).list
+	@$$(if $$(Q),echo "  CPIO  $$@")
+	$$(Q)rm -rf $(LINUX_BUILD)/$(1).root && mkdir -p $(LINUX_BUILD)/$(1).root
+	$$(Q)cp $(LINUX_INIT) $(LINUX_BIN_PROGS) $(2) $(LINUX_BUILD)/$(1).root/
+	$$(Q)cp $(LINUX_BUILD)/$(1).list $(LINUX_BUILD)/$(1).root/$(1)
+	$$(Q)cd $(LINUX_BUILD)/$(1).root && find . | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet >$$(abspath $$@)
+endef
+$(eval $(call linux_pack,bench,$(LINUX_BENCH_PROGS)))
+$(eval $(call linux_pack,tests,$(LINUX_TEST_PROGS)))
+
+bench-linux: linux-check-arch $(LINUX_KERNEL) $(LINUX_BUILD)/bench.cpio
+	$(call linux_boot,$(LINUX_BUILD)/bench.cpio,bench)
+	@python3 $(LINUX_DIR)/linux_log.py bench $(LINUX_BUILD)/bench.log \
+		build/bench-linux.json
+
+linux-test: linux-check-arch $(LINUX_KERNEL) $(LINUX_BUILD)/tests.cpio
+	$(call linux_boot,$(LINUX_BUILD)/tests.cpio,tests)
+	@python3 $(LINUX_DIR)/linux_log.py tests $(LINUX_BUILD)/tests.log
+
+# make bench may not exist yet, or fail: the table shows what there is.
+bench-compare: linux-check-arch
+	@if $(MAKE) -n bench >/dev/null 2>&1; then \
+	  for fork in eager cow; do \
+	    $(MAKE) --no-print-directory FORK=$$fork bench || \
+	      echo "bench-compare: make FORK=$$fork bench failed"; \
+	  done; \
+	else echo "bench-compare: no 'make bench' here; using what build/ has"; fi
+	@$(MAKE) --no-print-directory bench-linux || \
+	  echo "bench-compare: make bench-linux failed"
+	@python3 tests/bench/compare.py build/bench-x86_64.json \
+		build/bench-x86_64-eager.json build/bench-linux.json
+
+-include $(LINUX_OBJS:.o=.d)
