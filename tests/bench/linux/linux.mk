@@ -26,8 +26,8 @@ LINUX_APPEND ?= console=ttyS0 quiet panic=-1 norandmaps \
 LINUX_TIMEOUT ?= 300
 # The course tests that hold under Linux (docs/linux-compare.md says why
 # the others do not).
-LINUX_TESTS ?= hello fork_wait pipe spawn_exec exit_status args dup \
-	fork_chain malloc_stress ulib
+LINUX_TESTS ?= args argv_many dup exit_status fork_chain fork_wait hello \
+	malloc_stress many_procs pipe preempt sleep smp_stress spawn_exec ulib
 
 # The user flags of x86_64, with the shim's directory for lib/arch.h.
 LINUX_X86_FLAGS := $(USER_ARCH_CFLAGS_x86_64)

@@ -19,7 +19,7 @@ BENCH = re.compile(r"BENCH name=(\S+) param=(-?\d+) unit=(\S+) "
                    r"median_ns=(\d+) min_ns=(\d+) max_ns=(\d+) runs=(\d+)")
 RUN = re.compile(r"^== run (.*)$")
 EXIT = re.compile(r"^== exit (.*) status=(-?\d+) ms=(\d+)")
-INIT = re.compile(r"^linux-init: boot_ms=(-?\d+) tsc_hz=(\d+)")
+INIT = re.compile(r"linux-init: boot_ms=(-?\d+) tsc_hz=(\d+)")
 
 
 def read_lines(path):
@@ -31,7 +31,7 @@ def read_lines(path):
 def boot_summary(lines):
     """Print init's boot line; return whether the boot reached '== done'."""
     for line in lines:
-        m = INIT.match(line)
+        m = INIT.search(line)
         if m:
             print("linux: init started %s ms after boot; TSC %.3f GHz"
                   % (m.group(1), int(m.group(2)) / 1e9))
