@@ -112,12 +112,28 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-/* Trap into Linux (syscall.S). Return: the result, or -errno. */
-long linux_syscall6(long num, long a0, long a1, long a2, long a3, long a4,
-		    long a5);
 /* clone a vfork child on stack_top running fn(arg) (syscall.S).
  * Return: its pid, or -errno. */
 long linux_clone_vfork(void (*fn)(void *), void *arg, void *stack_top);
+
+/* A Linux system call with `syscall`: number in rax, arguments in rdi rsi
+ * rdx r10 r8 r9; the kernel clobbers rcx and r11.
+ * Return: the result, or -errno. */
+static inline long linux_syscall6(long num, long a0, long a1, long a2, long a3,
+				  long a4, long a5)
+{
+	register long r10 __asm__("r10") = a3;
+	register long r8 __asm__("r8") = a4;
+	register long r9 __asm__("r9") = a5;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(num), "D"(a0), "S"(a1), "d"(a2), "r"(r10),
+			   "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
 
 static inline long linux_sys0(long num)
 {

@@ -1,24 +1,3 @@
-/* long linux_syscall6(long num, long a0, long a1, long a2, long a3, long a4,
- *                     long a5)
- * A raw Linux system call with `syscall`: number in rax, arguments in rdi
- * rsi rdx r10 r8 r9, result (or -errno) in rax; rcx and r11 are clobbered.
- * The C calling convention passes num..a4 in rdi rsi rdx rcx r8 r9 and a5 on
- * the stack, so each moves down one slot. */
-	.text
-	.globl linux_syscall6
-	.type linux_syscall6, @function
-linux_syscall6:
-	movq %rdi, %rax
-	movq %rsi, %rdi
-	movq %rdx, %rsi
-	movq %rcx, %rdx
-	movq %r8, %r10
-	movq %r9, %r8
-	movq 8(%rsp), %r9
-	syscall
-	ret
-	.size linux_syscall6, . - linux_syscall6
-
 /* long linux_clone_vfork(void (*fn)(void *), void *arg, void *stack_top)
  * clone(CLONE_VM | CLONE_VFORK | SIGCHLD) onto the stack ending at
  * stack_top (16-byte aligned): the child shares our memory and runs fn(arg),
@@ -26,6 +5,7 @@ linux_syscall6:
  * with 127); we sleep until then. Return: the child's pid, or -errno. The
  * child finds fn and arg in r9 and r8, which clone leaves alone (r8 is the
  * TLS argument, unused without CLONE_SETTLS). */
+	.text
 	.globl linux_clone_vfork
 	.type linux_clone_vfork, @function
 linux_clone_vfork:
