@@ -29,10 +29,12 @@ LINUX_TIMEOUT ?= 300
 LINUX_TESTS ?= args argv_many dup exit_status fork_chain fork_wait hello \
 	malloc_stress many_procs pipe preempt sleep smp_stress spawn_exec ulib
 
-# The user flags of x86_64, with the shim's directory for lib/arch.h.
+# The course's user flags for x86_64, with the shim's directory (lib/arch.h)
+# after user/include, where the course build has user/arch/$(ARCH).
 LINUX_X86_FLAGS := $(USER_ARCH_CFLAGS_x86_64)
-LINUX_CFLAGS := -O2 -g -Wall -Wextra -Werror $(LINUX_X86_FLAGS) -I$(LINUX_SHIM) \
-	$(filter-out -Iuser/arch/% $(USER_ARCH_CFLAGS),$(USER_BASE_CFLAGS))
+LINUX_CFLAGS := -O2 -g -Wall -Wextra -Werror \
+	$(filter-out -Iuser/arch/% $(USER_ARCH_CFLAGS),$(USER_BASE_CFLAGS)) \
+	-I$(LINUX_SHIM) $(LINUX_X86_FLAGS)
 LINUX_LDFLAGS := $(LINUX_X86_FLAGS) \
 	$(filter-out $(USER_ARCH_CFLAGS),$(USER_LDFLAGS))
 
