@@ -2,10 +2,11 @@
  * /init of the initramfs that runs the course's programs under Linux (make
  * bench-linux, make linux-test; docs/linux-compare.md), built through the
  * shim like them. argv[1], from the kernel command line after "--", names
- * a list at the root of the initramfs: one command line per line, each
- * started with spawn, in order, alone. It prints
+ * a list at the root of the initramfs (bench.list, tests.list): one command
+ * line per line, each started with spawn, in order, alone. It prints
  *
- *     linux-init: boot_ms=N tsc_hz=N
+ *     linux-init: boot_ms=N
+ *     clock: tsc at 2.60 GHz (N Hz), measured against CLOCK_MONOTONIC
  *     == run <command>
  *     ... the program's own output ...
  *     == exit <command> status=N ms=N
@@ -35,15 +36,19 @@ static void prepare_root(void)
 }
 
 /* Measure the TSC once for every program: they find its rate in their
- * environment (TSC_HZ=, clock.c). Return: the rate. */
-static uint64_t share_tsc_rate(void)
+ * environment (TSC_HZ=, tsc.c). Print it as the course kernel does. */
+static void share_tsc_rate(void)
 {
 	uint64_t hz = linux_tsc_calibrate();
+	uint64_t centi_ghz = (hz + 5000000) / 10000000;
 
 	snprintf(tsc_env, sizeof(tsc_env), "TSC_HZ=%llu",
 		 (unsigned long long)hz);
 	linux_envp = child_env;
-	return hz;
+	printf("clock: tsc at %llu.%02llu GHz (%llu Hz), measured against "
+	       "CLOCK_MONOTONIC\n",
+	       (unsigned long long)centi_ghz / 100,
+	       (unsigned long long)centi_ghz % 100, (unsigned long long)hz);
 }
 
 /* Read the list file name into list, NUL-terminated.
@@ -66,9 +71,10 @@ static int read_list(const char *name)
 /* Return: milliseconds since boot. */
 static long boot_ms(void)
 {
-	struct sys_info si;
+	struct linux_timespec t = {0, 0};
 
-	return info(&si) == ERR_OK ? (long)si.uptime_ms : -1;
+	linux_sys2(LINUX_clock_gettime, LINUX_CLOCK_BOOTTIME, (long)&t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* Run one command line and wait for it, reaping the orphans handed to init
@@ -110,12 +116,12 @@ static void run_list(void)
 
 int main(int argc, char **argv)
 {
-	const char *name = argc > 1 ? argv[1] : "bench";
+	const char *name = argc > 1 ? argv[1] : "bench.list";
 	int err;
 
 	prepare_root();
-	printf("linux-init: boot_ms=%ld", boot_ms());
-	printf(" tsc_hz=%llu\n", (unsigned long long)share_tsc_rate());
+	printf("linux-init: boot_ms=%ld\n", boot_ms());
+	share_tsc_rate();
 	err = read_list(name);
 	if (err != ERR_OK)
 		printf("linux-init: cannot read %s: %s\n", name, strerror(err));

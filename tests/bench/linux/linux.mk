@@ -2,30 +2,32 @@
 # static Linux programs through the shim of user/arch/linux-x86_64/, run by
 # the /init of an initramfs under Debian's kernel, in the same QEMU as this
 # kernel (docs/linux-compare.md). Included by the top Makefile after
-# user/user.mk; x86_64 only.
+# user/user.mk and tests/bench/bench.mk; x86_64 only.
 #
-#   make bench-linux     every tests/bench/*.c under Linux; BENCH lines to
-#                        build/bench-linux.json
+#   make bench-linux     tests/bench/bench.c under Linux, on make bench's
+#                        machine (BENCH_MEM, BENCH_CPUS): build/bench-linux.json
 #   make linux-test      course tests under Linux (LINUX_TESTS='hello pipe')
-#   make bench-compare   make bench (FORK=eager, then cow) if it exists, then
-#                        bench-linux, then a table (tests/bench/compare.py)
+#   make bench-compare   make bench ARCH=x86_64 (COW and eager), bench-linux,
+#                        then one table with ratios (tests/bench/compare.py)
 #   make linux-kernel    only fetch the kernel into build/linux/
-#
-# Knobs: LINUX_IMAGE (Debian package), LINUX_APPEND (kernel command line),
-# LINUX_TIMEOUT (seconds per boot), LINUX_TESTS; MEM, CPUS and QEMUEXTRA as
-# for this kernel, so that both boot on the same virtual machine.
 
 LINUX_BUILD := build/linux
 LINUX_SHIM := user/arch/linux-x86_64
 LINUX_DIR := tests/bench/linux
 LINUX_KERNEL := $(LINUX_BUILD)/vmlinuz
+## knob LINUX_IMAGE: the Debian package of the kernel bench-linux boots
 LINUX_IMAGE ?= linux-image-amd64
 # norandmaps: the fixed layout of lib/arch.h; 4 KiB pages only, as here.
+## knob LINUX_APPEND: Linux's command line for bench-linux and linux-test
 LINUX_APPEND ?= console=ttyS0 quiet panic=-1 norandmaps \
 	transparent_hugepage=never
+## knob LINUX_TIMEOUT: seconds one Linux boot may take
 LINUX_TIMEOUT ?= 300
+## knob LINUX_BENCH: the programs bench-linux runs, in order
+LINUX_BENCH ?= bench
 # The course tests that hold under Linux (docs/linux-compare.md says why
 # the others do not).
+## knob LINUX_TESTS: the course tests linux-test runs under Linux
 LINUX_TESTS ?= args argv_many dup exit_status fork_chain fork_wait hello \
 	malloc_stress many_procs pipe preempt sleep smp_stress spawn_exec ulib
 
@@ -38,12 +40,13 @@ LINUX_CFLAGS := -O2 -g -Wall -Wextra -Werror \
 LINUX_LDFLAGS := $(LINUX_X86_FLAGS) \
 	$(filter-out $(USER_ARCH_CFLAGS),$(USER_LDFLAGS))
 
-# The course's library but its system calls (and clock) come from the shim.
+# The course's library and x86_64 clock; the system calls are the shim's.
 LINUX_CRT0_SRC := $(LINUX_SHIM)/crt0.S
-LINUX_LIB_SRCS := \
-	$(filter-out user/lib/usyscall.c user/lib/clock.c,$(wildcard user/lib/*.c)) \
+LINUX_LIB_SRCS := $(filter-out user/lib/usyscall.c,$(wildcard user/lib/*.c)) \
+	user/arch/x86_64/clock.S \
 	$(filter-out $(LINUX_CRT0_SRC),$(wildcard $(LINUX_SHIM)/*.c $(LINUX_SHIM)/*.S))
-LINUX_BIN_SRCS := $(filter-out user/bin/init.c,$(wildcard user/bin/*.c))
+# Of user/bin, what the benchmarks and tests start.
+LINUX_BIN_SRCS := user/bin/echo.c
 LINUX_BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 LINUX_TEST_SRCS := $(addprefix tests/user/,$(addsuffix .c,$(LINUX_TESTS)))
 
@@ -59,16 +62,19 @@ LINUX_TEST_PROGS := $(call linux_prog,$(LINUX_TEST_SRCS))
 LINUX_OBJS := $(call linux_obj,$(LINUX_LIB_SRCS) $(LINUX_BIN_SRCS) \
 	$(LINUX_BENCH_SRCS) $(LINUX_TEST_SRCS) $(LINUX_DIR)/init.c) $(LINUX_CRT0)
 
-LINUX_QEMU = $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic \
-	-no-reboot -kernel $(LINUX_KERNEL) $(QEMUEXTRA)
-# linux_boot IMAGE,LIST: boot Linux with initramfs IMAGE, init running the
-# commands of LIST; the console to $(LINUX_BUILD)/LIST.log and the terminal.
+# This kernel's QEMU (arch/x86_64/arch.mk) on the machine of MEM and CPUS.
+linux_qemu = $(QEMU) $(QEMU_ARGS) -m $(1) -smp $(2) -nographic -no-reboot \
+	-kernel $(LINUX_KERNEL) $(QEMUEXTRA)
+# linux_boot LIST,MEM,CPUS: boot Linux with build/linux/LIST.cpio, init
+# running the commands of LIST.list; the console to build/linux/LIST.log and
+# the terminal.
 linux_boot = @echo "== booting $$(cat $(LINUX_BUILD)/kernel-version)" \
-	"(MEM=$(MEM) CPUS=$(CPUS), log $(LINUX_BUILD)/$(2).log)"; \
+	"(MEM=$(2) CPUS=$(3), log $(LINUX_BUILD)/$(1).log)"; \
 	start=$$(date +%s); \
-	timeout $(LINUX_TIMEOUT) $(LINUX_QEMU) -initrd $(1) \
-	  -append "$(LINUX_APPEND) -- $(2)" </dev/null 2>&1 | \
-	  tee $(LINUX_BUILD)/$(2).log; \
+	timeout $(LINUX_TIMEOUT) $(call linux_qemu,$(2),$(3)) \
+	  -initrd $(LINUX_BUILD)/$(1).cpio \
+	  -append "$(LINUX_APPEND) -- $(1).list" </dev/null 2>&1 | \
+	  tee $(LINUX_BUILD)/$(1).log; \
 	echo "== QEMU ran $$(($$(date +%s) - start)) s"
 
 .PHONY: bench-linux linux-test bench-compare linux-kernel linux-check-arch
@@ -84,6 +90,7 @@ $(LINUX_BUILD)/.deps: $(DEPS)
 $(LINUX_KERNEL): $(LINUX_DIR)/fetch-kernel.sh | $(LINUX_BUILD)/.deps
 	$(Q)$(LINUX_DIR)/fetch-kernel.sh $(LINUX_BUILD) $(LINUX_IMAGE)
 
+## linux-kernel: fetch Debian's kernel for bench-linux (never installed)
 linux-kernel: $(LINUX_KERNEL)
 
 $(filter %.c.o,$(LINUX_OBJS)): $(LINUX_BUILD)/obj/%.c.o: %.c \
@@ -115,44 +122,50 @@ $(eval $(call linux_link,$(LINUX_BENCH_PROGS),tests/bench))
 $(eval $(call linux_link,$(LINUX_TEST_PROGS),tests/user))
 $(eval $(call linux_link,$(LINUX_INIT),$(LINUX_DIR)))
 
-# The command lists init runs: every benchmark, or the chosen tests.
+# The command lists init runs.
 $(LINUX_BUILD)/bench.list: user-force
-	$(call user_write,$@,$(notdir $(LINUX_BENCH_PROGS)))
+	$(call user_write,$@,$(LINUX_BENCH))
 $(LINUX_BUILD)/tests.list: user-force
 	$(call user_write,$@,$(LINUX_TESTS))
 
 # linux_pack LIST,PROGS: the initramfs: /init, PROGS at the root by bare
-# name (as in the course's initrd), and the list as /LIST.
+# name (as in the course's initrd), and /LIST.list.
 define linux_pack
 $(LINUX_BUILD)/$(1).cpio: $(LINUX_INIT) $(LINUX_BIN_PROGS) $(2) \
 		$(LINUX_BUILD)/$(1).list
 	@$$(if $$(Q),echo "  CPIO  $$@")
 	$$(Q)rm -rf $(LINUX_BUILD)/$(1).root && mkdir -p $(LINUX_BUILD)/$(1).root
 	$$(Q)cp $(LINUX_INIT) $(LINUX_BIN_PROGS) $(2) $(LINUX_BUILD)/$(1).root/
-	$$(Q)cp $(LINUX_BUILD)/$(1).list $(LINUX_BUILD)/$(1).root/$(1)
+	$$(Q)cp $(LINUX_BUILD)/$(1).list $(LINUX_BUILD)/$(1).root/
 	$$(Q)cd $(LINUX_BUILD)/$(1).root && find . | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet >$$(abspath $$@)
 endef
 $(eval $(call linux_pack,bench,$(LINUX_BENCH_PROGS)))
 $(eval $(call linux_pack,tests,$(LINUX_TEST_PROGS)))
 
+## bench-linux: the benchmarks under Debian's Linux in make bench's QEMU;
+##   build/bench-linux.json, a column of make bench-table
 bench-linux: linux-check-arch $(LINUX_KERNEL) $(LINUX_BUILD)/bench.cpio
-	$(call linux_boot,$(LINUX_BUILD)/bench.cpio,bench)
-	@python3 $(LINUX_DIR)/linux_log.py bench $(LINUX_BUILD)/bench.log \
-		build/bench-linux.json
+	$(call linux_boot,bench,$(BENCH_MEM),$(BENCH_CPUS))
+	@$(BENCH_REPORT) parse $(LINUX_BUILD)/bench.log -o build/bench-linux.json \
+		--require "== done" --set label=linux --set arch=x86_64 \
+		--set kernel="$$(cat $(LINUX_BUILD)/kernel-version)" \
+		--set cpus=$(BENCH_CPUS) --set mem=$(BENCH_MEM) \
+		--set qemu="$$($(QEMU) --version | head -n 1)" \
+		--set qemu_args="$(wordlist 2,999,$(call linux_qemu,$(BENCH_MEM),$(BENCH_CPUS)))" \
+		--set linux_append="$(LINUX_APPEND)"
 
+## linux-test: course tests under Linux through the shim (LINUX_TESTS=)
 linux-test: linux-check-arch $(LINUX_KERNEL) $(LINUX_BUILD)/tests.cpio
-	$(call linux_boot,$(LINUX_BUILD)/tests.cpio,tests)
-	@python3 $(LINUX_DIR)/linux_log.py tests $(LINUX_BUILD)/tests.log
+	$(call linux_boot,tests,$(MEM),$(CPUS))
+	@python3 $(LINUX_DIR)/linux_log.py $(LINUX_BUILD)/tests.log
 
-# make bench may not exist yet, or fail: the table shows what there is.
+# make bench may fail: the table shows what there is.
+## bench-compare: make bench ARCH=x86_64, bench-linux, then one table:
+##   this kernel, FORK=eager, Linux, and the ratios to Linux
 bench-compare: linux-check-arch
-	@if $(MAKE) -n bench >/dev/null 2>&1; then \
-	  for fork in eager cow; do \
-	    $(MAKE) --no-print-directory FORK=$$fork bench || \
-	      echo "bench-compare: make FORK=$$fork bench failed"; \
-	  done; \
-	else echo "bench-compare: no 'make bench' here; using what build/ has"; fi
+	@$(MAKE) --no-print-directory ARCH=x86_64 bench || \
+	  echo "bench-compare: make bench failed; its columns may be old or empty"
 	@$(MAKE) --no-print-directory bench-linux || \
 	  echo "bench-compare: make bench-linux failed"
 	@python3 tests/bench/compare.py build/bench-x86_64.json \

@@ -54,7 +54,8 @@ static size_t uptime_ms(void)
 }
 
 /* Page faults from /proc/vmstat; frames and processes from sysinfo (whose
- * process count includes the kernel's threads); the rest 0. */
+ * process count includes the kernel's threads); the TSC's rate (tsc.c);
+ * the rest 0. */
 int info(struct sys_info *info)
 {
 	struct linux_sysinfo si;
@@ -70,6 +71,7 @@ int info(struct sys_info *info)
 	out.total_pages = si.totalram * si.mem_unit / PAGE_SIZE;
 	out.live_procs = si.procs;
 	out.uptime_ms = uptime_ms();
+	out.clock_hz = linux_tsc_hz();
 	*info = out;
 	return ERR_OK;
 }

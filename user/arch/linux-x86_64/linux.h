@@ -167,7 +167,11 @@ long linux_to_course(long r);
 extern char **linux_envp;
 /* Called by crt0 before main (usyscall.c). */
 void linux_start(int argc, char **argv);
-/* Return: the TSC's ticks per second, measured now (clock.c). */
+/* Return: the TSC's ticks per second, measured now against
+ * CLOCK_MONOTONIC across 100 ms (tsc.c). */
 uint64_t linux_tsc_calibrate(void);
+/* Return: the TSC's ticks per second, from the environment (TSC_HZ=) or
+ * else measured at the first call (tsc.c). */
+uint64_t linux_tsc_hz(void);
 
 #endif

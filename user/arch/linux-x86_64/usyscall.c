@@ -3,7 +3,7 @@
  * so that the course's programs build unchanged as static Linux programs
  * (docs/linux-compare.md has the whole map). This file: processes, exit
  * statuses and the heap; files.c: descriptors; info.c: info and meminfo;
- * clock.c: lib/clock.h.
+ * tsc.c: the rate of lib/clock.h's clock.
  */
 #include "linux.h"
 #include <lib/stdio.h>

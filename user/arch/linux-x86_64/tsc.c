@@ -1,7 +1,10 @@
-/* lib/clock.h under Linux: ticks are the TSC's, read with rdtsc; their rate
- * is measured once per boot by init (tests/bench/linux/init.c) against
- * CLOCK_MONOTONIC and handed down in the environment as TSC_HZ=, or
- * measured here at the first conversion when the environment lacks it. */
+/* The rate of the user clock under Linux. lib/clock.h's clock_now is the
+ * course's own rdtsc (user/arch/x86_64/clock.S) and clock_ns the course's
+ * conversion (user/lib/clock.c), which takes the rate from info()'s
+ * clock_hz; here is that rate. init (tests/bench/linux/init.c) measures the
+ * TSC once per boot against CLOCK_MONOTONIC and hands the rate down in the
+ * environment as TSC_HZ=; a program started otherwise measures it itself,
+ * once. */
 #include "linux.h"
 #include <lib/clock.h>
 #include <lib/string.h>
@@ -15,16 +18,6 @@ struct clock_pair {
 	uint64_t ns;	/* CLOCK_MONOTONIC */
 	uint64_t ticks; /* the TSC at the same moment */
 };
-
-static uint64_t tsc_hz; /* 0 until known */
-
-uint64_t clock_now(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 /* Return: CLOCK_MONOTONIC in nanoseconds, by the raw system call (not the
  * vDSO, which these static programs do not look up). */
@@ -57,8 +50,6 @@ static struct clock_pair clock_pair(void)
 	return best;
 }
 
-/* Measure the TSC against CLOCK_MONOTONIC across a CALIBRATE_MS sleep.
- * Return: TSC ticks per second. */
 uint64_t linux_tsc_calibrate(void)
 {
 	struct linux_timespec nap = {0, CALIBRATE_MS * 1000000l};
@@ -80,13 +71,13 @@ static uint64_t tsc_hz_from_env(void)
 	return 0;
 }
 
-/* Exact in 64 bits for any rate below 18 GHz: whole seconds, then the
- * remainder, which stays under tsc_hz * 10^9. */
-uint64_t clock_ns(uint64_t ticks)
+uint64_t linux_tsc_hz(void)
 {
-	if (tsc_hz == 0)
-		tsc_hz = tsc_hz_from_env();
-	if (tsc_hz == 0)
-		tsc_hz = linux_tsc_calibrate();
-	return ticks / tsc_hz * NS_PER_S + ticks % tsc_hz * NS_PER_S / tsc_hz;
+	static uint64_t hz; /* 0 until known */
+
+	if (hz == 0)
+		hz = tsc_hz_from_env();
+	if (hz == 0)
+		hz = linux_tsc_calibrate();
+	return hz;
 }
