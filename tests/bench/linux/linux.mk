@@ -79,6 +79,7 @@ linux_boot = @echo "== booting $$(cat $(LINUX_BUILD)/kernel-version)" \
 
 .PHONY: bench-linux linux-test bench-compare linux-kernel linux-check-arch
 
+## linux-check-arch: (internal) stop unless ARCH=x86_64
 linux-check-arch:
 	$(if $(filter x86_64,$(ARCH)),,$(error Linux side by side is x86_64 only))
 
