@@ -10,7 +10,11 @@
 struct ipi_call;
 
 struct cpu {
-	struct cpu *self;  /* first: x86_64 reads it as %gs:0 */
+	struct cpu *self; /* first: x86_64 reads it as %gs:0 */
+	/* Second: words of the arch's own at fixed offsets 8 and 16, for
+	 * trap-entry code that has no free register (x86_64's syscall entry
+	 * keeps the user rsp and the kernel stack top here). */
+	uintptr_t arch_words[2];
 	int id;		   /* 0 for the boot CPU */
 	int intr_depth;	   /* nesting of intr_push */
 	bool intr_was_on;  /* interrupts on before the outermost intr_push */

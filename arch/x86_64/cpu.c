@@ -82,6 +82,8 @@ void arch_dump_cpu(void)
  * 20): the kernel then faults on executing or touching any user page. It
  * never needs to (copy-in/out goes through the direct map), so there is no
  * stac/clac anywhere. */
+uint8_t x86_smap_on;
+
 uint64_t cpu_protect_user(void)
 {
 	uint32_t r[4];
@@ -96,5 +98,6 @@ uint64_t cpu_protect_user(void)
 	if (r[1] & (1u << 20))
 		cr4 |= CR4_SMAP;
 	write_cr4(cr4);
+	x86_smap_on = (cr4 & CR4_SMAP) != 0;
 	return cr4;
 }

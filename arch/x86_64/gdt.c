@@ -110,9 +110,19 @@ void *gdt_boot_ist(void)
 /* TSS.rsp0 of the calling CPU: where it switches on a trap from ring 3,
  * and so where the trap frame lands (see kernel/arch.h). Called with
  * interrupts off, so the CPU cannot change under us. */
+_Static_assert(__builtin_offsetof(struct cpu, arch_words[0]) == CPU_USER_RSP &&
+		   __builtin_offsetof(struct cpu, arch_words[1]) ==
+		       CPU_KSTACK_TOP,
+	       "layout.h: struct cpu's arch words");
+
+/* Traps from user mode switch to the TSS's rsp0; the syscall instruction
+ * switches to the same stack through CPU_KSTACK_TOP. */
 void arch_set_kernel_stack(void *kstack_top)
 {
-	tables[mycpu()->id].tss.rsp[0] = (uintptr_t)kstack_top;
+	struct cpu *c = mycpu();
+
+	tables[c->id].tss.rsp[0] = (uintptr_t)kstack_top;
+	c->arch_words[1] = (uintptr_t)kstack_top;
 }
 
 /* The boot CPU's double-fault stack's guard (see trap.h). */

@@ -56,6 +56,30 @@ void idt_load(void)
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
+/* rflags bits the syscall instruction clears: interrupts stay off until
+ * the frame is built, and neither single-stepping, a reversed string
+ * direction nor AC (which would lift SMAP) reaches the kernel. */
+#define SYSCALL_FMASK                                                          \
+	(RFLAGS_IF | (1ul << 8) /* TF */ | (1ul << 10) /* DF */                \
+	 | (1ul << 14) /* NT */ | (1ul << 18) /* AC */)
+
+/* STAR: syscall loads cs = SEL_KCODE, ss = SEL_KCODE + 8 (SEL_KDATA);
+ * sysretq loads cs = base + 16 (SEL_UCODE), ss = base + 8 (SEL_UDATA),
+ * with base = SEL_UDATA - 8, all at privilege 3. */
+_Static_assert(SEL_KDATA == SEL_KCODE + 8 && SEL_UCODE == SEL_UDATA + 8,
+	       "layout.h: the GDT order syscall/sysret need");
+
+void syscall_init(void)
+{
+	uint64_t star = ((uint64_t)((SEL_UDATA - 8) | 3) << 48) |
+			((uint64_t)SEL_KCODE << 32);
+
+	wrmsr(MSR_STAR, star);
+	wrmsr(MSR_LSTAR, (uintptr_t)syscall_entry);
+	wrmsr(MSR_FMASK, SYSCALL_FMASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
 /* The boot CPU's GDT and TSS, the IDT (built here once, loaded by every
  * CPU), SMEP/SMAP, and the PIC remapped with every line masked: the local
  * APIC delivers the interrupts the kernel takes. */
@@ -70,6 +94,7 @@ void arch_trap_init(void)
 						  : GATE_INTERRUPT,
 			 s->vector == VEC_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
 	idt_load();
+	syscall_init();
 	pic_init();
 	cr4 = cpu_protect_user();
 	kprintf("x86_64: SMEP %s, SMAP %s\n", cr4 & CR4_SMEP ? "on" : "off",

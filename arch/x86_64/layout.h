@@ -36,6 +36,12 @@
  * took it (no EOI for this one). */
 #define VEC_APIC_SPURIOUS 255
 
+/* struct cpu's arch_words (kernel/cpu.h), reached as %gs:offset by the
+ * syscall entry: the user's rsp while the entry needs a free register, and
+ * the kernel stack top of the running process (arch_set_kernel_stack). */
+#define CPU_USER_RSP 8
+#define CPU_KSTACK_TOP 16
+
 /* Where the other CPUs start, in real mode (a page below 1 MiB that is not
  * RAM to pmem; the SIPI vector is its page number). */
 #define LAYOUT_TRAMPOLINE_PA 0x8000

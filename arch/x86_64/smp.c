@@ -75,6 +75,7 @@ static noreturn void ap_main(uint64_t id)
 	arch_cpu_set(&cpus[id]);
 	gdt_init(id, ap_ist[id]);
 	idt_load();
+	syscall_init();
 	vpmap_activate(kmap_root());
 	cpu_protect_user();
 	lapic_enable();

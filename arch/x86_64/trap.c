@@ -17,6 +17,11 @@
 
 _Static_assert(__builtin_offsetof(struct trapframe, vector) == TF_VECTOR,
 	       "trapframe.h: TF_VECTOR");
+_Static_assert(__builtin_offsetof(struct trapframe, error) == TF_ERROR &&
+		   __builtin_offsetof(struct trapframe, rip) == TF_RIP &&
+		   __builtin_offsetof(struct trapframe, rflags) == TF_RFLAGS &&
+		   __builtin_offsetof(struct trapframe, rsp) == TF_RSP,
+	       "trapframe.h: the offsets trap_exit and syscall_entry use");
 _Static_assert(__builtin_offsetof(struct trapframe, cs) == TF_CS,
 	       "trapframe.h: TF_CS");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe.h: TF_SIZE");

@@ -30,11 +30,18 @@ void *gdt_boot_ist(void);
 void gdt_guard_ist(void);
 /* Load the IDT that arch_trap_init built (every CPU shares it). */
 void idt_load(void);
+/* Point the calling CPU's syscall instruction at syscall_entry
+ * (trapentry.S): EFER.SCE, STAR, LSTAR, FMASK. Every CPU, once. */
+void syscall_init(void);
+extern char syscall_entry[];
 
 /* Handle the trap described by tf (called by trapentry.S, interrupts off). */
 void trap_dispatch(struct trapframe *tf);
 /* Turn on SMEP/SMAP if the CPU has them (cpu.c), on every CPU; returns
  * the new CR4. */
 uint64_t cpu_protect_user(void);
+/* Nonzero once SMAP is on: trapentry.S then clears rflags.AC (clac) on
+ * every trap from user mode. */
+extern uint8_t x86_smap_on;
 
 #endif

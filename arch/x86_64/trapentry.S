@@ -46,9 +46,16 @@ trap_stubs_end:
 	.text
 trap_common:
 	testb $3, TF_CS_FROM_VECTOR(%rsp)
-	jz 1f
+	jz trap_save_regs
 	swapgs
-1:	pushq %rax
+	/* An interrupt gate leaves rflags.AC as user mode had it, and AC set
+	 * would lift SMAP in the kernel: clear it (clac exists only with
+	 * SMAP, which cpu_protect_user records). */
+	cmpb $0, x86_smap_on(%rip)
+	je trap_save_regs
+	clac
+trap_save_regs:
+	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -66,10 +73,41 @@ trap_common:
 	cld
 	mov %rsp, %rdi          /* the frame; rsp is 16-byte aligned here */
 	call trap_dispatch
-/* Interrupts stay off from here to iretq: an interrupt after the exit
- * swapgs would run the kernel with the user's gs base. */
+/* Interrupts stay off from here to iretq/sysretq: an interrupt after the
+ * exit swapgs would run the kernel with the user's gs base. A frame the
+ * syscall instruction made leaves by sysretq (cheaper than iretq), unless
+ * its rip is not a canonical user address: sysretq would then fault in
+ * ring 0 on the user's stack. */
 trap_exit:
 	cli
+	cmpq $VEC_SYSCALL, TF_VECTOR(%rsp)
+	jne iret_exit
+	cmpq $TF_ENTERED_BY_SYSCALL, TF_ERROR(%rsp)
+	jne iret_exit
+	movq TF_RIP(%rsp), %rcx
+	shrq $47, %rcx
+	jnz iret_exit
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11               /* replaced by rflags below */
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx               /* replaced by rip below */
+	popq %rbx
+	popq %rax
+	movq TF_RIP - TF_VECTOR(%rsp), %rcx
+	movq TF_RFLAGS - TF_VECTOR(%rsp), %r11
+	movq TF_RSP - TF_VECTOR(%rsp), %rsp
+	swapgs
+	sysretq
+iret_exit:
 	popq %r15
 	popq %r14
 	popq %r13
@@ -90,6 +128,26 @@ trap_exit:
 	swapgs
 2:	add $16, %rsp           /* vector and error code */
 	iretq
+
+/* syscall_entry: where MSR_LSTAR points (idt.c). The syscall instruction
+ * left the user's rip in rcx and rflags in r11, loaded the kernel's cs and
+ * ss from MSR_STAR, cleared IF, TF, DF, AC and NT (MSR_FMASK) and left rsp
+ * alone: switch to the process's kernel stack through gs, then build the
+ * same frame int $0x80 makes (error slot TF_ENTERED_BY_SYSCALL), so the
+ * rest of the kernel cannot tell the two apart. */
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:CPU_USER_RSP
+	movq %gs:CPU_KSTACK_TOP, %rsp
+	pushq $(SEL_UDATA | 3)
+	pushq %gs:CPU_USER_RSP
+	pushq %r11
+	pushq $(SEL_UCODE | 3)
+	pushq %rcx
+	pushq $TF_ENTERED_BY_SYSCALL
+	pushq $VEC_SYSCALL
+	jmp trap_save_regs
 
 /* arch_return_to_user(tf): enter user mode with the registers in tf, the
  * frame at the top of the current kernel stack (see kernel/arch.h). */

@@ -10,6 +10,10 @@
 #define MSR_APIC_BASE 0x1b
 #define MSR_APIC_BASE_ADDR 0x000ffffffffff000ul /* the local APIC's page */
 #define MSR_EFER 0xc0000080
+#define EFER_SCE (1ul << 0)  /* syscall/sysret enabled */
+#define MSR_STAR 0xc0000081  /* syscall/sysret segment selectors */
+#define MSR_LSTAR 0xc0000082 /* syscall's 64-bit entry point */
+#define MSR_FMASK 0xc0000084 /* rflags bits syscall clears */
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 

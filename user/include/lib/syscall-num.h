@@ -1,5 +1,6 @@
 /* System call numbers, shared by the user stubs and the kernel's table.
- * ABI: x86_64 number in rax, arguments in rdi rsi rdx r10 r8 r9, `int $0x80`;
+ * ABI: x86_64 number in rax, arguments in rdi rsi rdx r10 r8 r9, `syscall`
+ * (or `int $0x80`, which also keeps rcx and r11);
  * RISC-V number in a7, arguments in a0..a5, `ecall`; result in rax / a0. */
 #ifndef LIB_SYSCALL_NUM_H
 #define LIB_SYSCALL_NUM_H

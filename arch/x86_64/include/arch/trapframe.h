@@ -14,6 +14,13 @@
 #include "arch/x86_64/layout.h"
 
 #define TF_VECTOR 120	       /* offset of vector */
+#define TF_ERROR 128	       /* offset of error */
+#define TF_RIP 136	       /* offset of rip */
+#define TF_RFLAGS 152	       /* offset of rflags */
+#define TF_RSP 160	       /* offset of rsp */
+/* The error slot of a VEC_SYSCALL frame made by the syscall instruction
+ * (0 for int $0x80): such a frame may leave by sysret. */
+#define TF_ENTERED_BY_SYSCALL 1
 #define TF_CS 144	       /* offset of cs */
 #define TF_SIZE 176	       /* 22 quadwords: a multiple of 16 */
 #define TF_RFLAGS_USER 0x202ul /* IF, plus bit 1 which is always set */
