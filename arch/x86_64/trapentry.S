@@ -43,6 +43,13 @@ trap_stubs:
 	.globl trap_stubs_end
 trap_stubs_end:
 
+/* Pop rax ... r15 of a frame (the reverse of trap_save_regs). */
+.macro	pop_gprs
+	.irp	reg, r15,r14,r13,r12,r11,r10,r9,r8,rbp,rdi,rsi,rdx,rcx,rbx,rax
+	popq	%\reg
+	.endr
+.endm
+
 	.text
 trap_common:
 	testb $3, TF_CS_FROM_VECTOR(%rsp)
@@ -87,42 +94,14 @@ trap_exit:
 	movq TF_RIP(%rsp), %rcx
 	shrq $47, %rcx
 	jnz iret_exit
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11               /* replaced by rflags below */
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx               /* replaced by rip below */
-	popq %rbx
-	popq %rax
+	pop_gprs                /* then rcx = rip, r11 = rflags */
 	movq TF_RIP - TF_VECTOR(%rsp), %rcx
 	movq TF_RFLAGS - TF_VECTOR(%rsp), %r11
 	movq TF_RSP - TF_VECTOR(%rsp), %rsp
 	swapgs
 	sysretq
 iret_exit:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_gprs
 	testb $3, TF_CS_FROM_VECTOR(%rsp)
 	jz 2f
 	swapgs
