@@ -7,7 +7,7 @@
     regions PID [pages]  the memregions of PID, a picture of their pages
     cpus                 each CPU: its process, its root, its gdb thread
     usym [PROG]          load a user program's symbols
-    $curproc()           the selected CPU's struct proc *
+    $curproc(), $pid()   the selected CPU's struct proc *, its pid
 
 The format (x86_64 4-level, RISC-V Sv39/Sv48) comes from gdb's architecture
 and, on RISC-V, from the mode field of satp. Page tables are read through
@@ -42,12 +42,16 @@ class X86Format:
              (6, "D"), (7, "PS"), (8, "G"), (9, "COW"), (63, "NX")]
 
     def valid(self, pte):
+        """Is pte present?"""
         return pte & self.P != 0
 
     def leaf(self, pte, level):
+        """Does valid pte at level (0 = last) map a page (a large one above
+        level 0) rather than point to a table?"""
         return level == 0 or pte & self.PS != 0
 
     def addr(self, pte):
+        """The physical address in pte: a table's or a page's."""
         return pte & self.ADDR
 
     def flags(self, pte, level):
@@ -77,12 +81,16 @@ class RiscvFormat:
         self.level_names = ["L%d" % i for i in range(levels)]
 
     def valid(self, pte):
+        """Is pte valid?"""
         return pte & self.V != 0
 
     def leaf(self, pte, level):
+        """Does valid pte at level (0 = last) map a page? Above level 0 it
+        does when R, W or X is set."""
         return level == 0 or pte & (self.R | self.W | self.X) != 0
 
     def addr(self, pte):
+        """The physical address in pte's PPN field (bits 53..10)."""
         return (pte >> 10 & ((1 << 44) - 1)) << PAGE_SHIFT
 
     def flags(self, pte, level):
@@ -97,16 +105,40 @@ class RiscvFormat:
 
 
 def is_riscv():
+    """Is the machine gdb debugs RISC-V (else x86_64)?"""
     return gdb.selected_inferior().architecture().name().startswith("riscv")
 
 
 def register(name):
-    """Register name of the selected thread, as an unsigned integer."""
+    """Register name of the selected thread's CPU (as it is now, whatever
+    frame is selected), as an unsigned integer."""
     try:
-        return int(gdb.selected_frame().read_register(name)) & M64
+        return int(gdb.newest_frame().read_register(name)) & M64
     except gdb.error as e:
         raise gdb.GdbError("cannot read $%s (%s): is gdb attached to "
                            "make qemu-gdb?" % (name, e))
+
+
+class KernelView:
+    """A context in which the kernel's memory is readable. QEMU's gdb stub
+    reads memory with the privilege of the hart as it is now, and a RISC-V
+    hart stopped in user mode cannot read kernel pages: for the duration of
+    a command, the selected hart's (virtual) priv register says S-mode,
+    then user mode again. Nothing to do on x86_64, whose stub reads any
+    page."""
+
+    def __enter__(self):
+        self.level = None
+        if is_riscv() and register("priv") == 0:
+            self.level = gdb.selected_frame().level()
+            gdb.execute("select-frame 0")
+            gdb.execute("set $priv = 1")
+        return self
+
+    def __exit__(self, *exc):
+        if self.level is not None:
+            gdb.execute("set $priv = 0")
+            gdb.execute("select-frame %d" % self.level)
 
 
 # satp's MODE field (bits 63..60) -> levels: 8 Sv39, 9 Sv48, 10 Sv57.
@@ -138,6 +170,7 @@ def canonical(fmt, va):
 
 
 def size_text(size):
+    """"4 KiB", "2 MiB" or "1 GiB" for a page size."""
     for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
         if size >= 1 << shift:
             return "%d %s" % (size >> shift, unit)
@@ -218,11 +251,15 @@ def static(name):
 
 
 def cpu_records():
-    """The online entries of cpus[], as (index, struct cpu value)."""
+    """The online entries of cpus[], read now: (index, struct cpu) pairs
+    whose struct is a dict of address, root, proc, ticks and idle."""
     cpus = static("cpus")
     first, last = cpus.type.range()
-    return [(i, cpus[i]) for i in range(first, last + 1)
-            if bool(cpus[i]["online"])]
+    return [(i, {"address": int(c.address), "root": int(c["root"]),
+                 "proc": c["proc"], "ticks": int(c["ticks"]),
+                 "idle": bool(c["idle"])})
+            for i, c in ((i, cpus[i]) for i in range(first, last + 1))
+            if bool(c["online"])]
 
 
 def state_name(p):
@@ -251,6 +288,7 @@ def processes():
 
 
 def find_process(pid):
+    """The struct proc * of process pid (an error when there is none)."""
     for p in processes():
         if int(p["pid"]) == pid:
             return p
@@ -258,6 +296,7 @@ def find_process(pid):
 
 
 def proc_name(p):
+    """The name of process p, a Python string."""
     return p["name"].string()
 
 
@@ -266,37 +305,75 @@ def proc_root(p):
     return int(p["as"]["root"]) if int(p["as"]) != 0 else None
 
 
-def running_cpu(p):
-    """The index of the CPU that runs process p, or None."""
-    for i, c in cpu_records():
+def running_cpu(p, records):
+    """The index of the CPU of records (cpu_records) that runs process p,
+    or None."""
+    for i, c in records:
         if int(c["proc"]) == int(p):
             return i
     return None
 
 
-def selected_cpu():
-    """The index in cpus[] of the CPU gdb's selected thread is, or None.
-    In the kernel tp (RISC-V) or gs_base (x86_64) points at its struct cpu,
-    in user mode k_gs_base does on x86_64; else the CPU that has the
-    thread's page table loaded."""
-    records = cpu_records()
+def selected_cpu(records):
+    """The index of the CPU of records (cpu_records) that gdb's selected
+    thread is, or None; from registers alone. In the kernel tp (RISC-V) or
+    gs_base (x86_64) points at its struct cpu, in user mode k_gs_base does
+    on x86_64; else it is the CPU that has the thread's page table
+    loaded."""
     regs = ["tp"] if is_riscv() else ["gs_base", "k_gs_base"]
     for reg in regs:
         value = register(reg)
         for i, c in records:
-            if int(c.address) == value:
+            if c["address"] == value:
                 return i
     _, root = current_mmu()
     for i, c in records:
-        if int(c["root"]) == root:
+        if c["root"] == root:
             return i
     return None
+
+
+def current_proc():
+    """The struct proc * the selected CPU runs (NULL when none)."""
+    records = cpu_records()
+    cpu = selected_cpu(records)
+    if cpu is None:
+        raise gdb.GdbError("cannot tell which CPU thread %d is"
+                           % gdb.selected_thread().num)
+    return dict(records)[cpu]["proc"]
 
 
 # ---- Commands ----------------------------------------------------------------
 
 
-class Ptwalk(gdb.Command):
+class KernelCommand(gdb.Command):
+    """A command that reads the kernel's memory: its run(arg) runs inside
+    a KernelView."""
+
+    def invoke(self, arg, from_tty):
+        with KernelView():
+            self.run(arg.strip())
+
+
+def number(expr):
+    """The value of gdb expression expr as an unsigned 64-bit integer."""
+    return int(gdb.parse_and_eval(expr)) & M64
+
+
+def one_or_two(arg):
+    """Expressions "A" or "A B" as (A, B or None): arg whole when it parses
+    as one expression ("p->kstack - 1"), else split at its last blank."""
+    try:
+        gdb.parse_and_eval(arg)
+        return arg, None
+    except gdb.error:
+        if " " not in arg:
+            raise
+        first, second = arg.rsplit(None, 1)
+        return first, second
+
+
+class Ptwalk(KernelCommand):
     """Walk a page table for a virtual address: ptwalk ADDR [ROOT]
 
 ADDR and ROOT are expressions (ptwalk $pc, ptwalk &kmain, ptwalk 0x400000).
@@ -308,14 +385,14 @@ then where va is in physical memory, or where the walk stopped."""
     def __init__(self):
         super().__init__("ptwalk", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
 
-    def invoke(self, arg, from_tty):
-        args = gdb.string_to_argv(arg)
-        if len(args) not in (1, 2):
+    def run(self, arg):
+        if not arg:
             raise gdb.GdbError("usage: ptwalk ADDR [ROOT]")
-        va = int(gdb.parse_and_eval(args[0])) & M64
+        addr, root_expr = one_or_two(arg)
+        va = number(addr)
         fmt, root = current_mmu()
-        if len(args) == 2:
-            root = int(gdb.parse_and_eval(args[1])) & M64
+        if root_expr is not None:
+            root = number(root_expr)
         print("%#x in root %#x (%s):" % (va, root, fmt.name))
         if not canonical(fmt, va):
             print("  not a canonical %s address: no table maps it" % fmt.name)
@@ -339,7 +416,7 @@ then where va is in physical memory, or where the walk stopped."""
                 access_text(fmt, [s[3] for s in steps])))
 
 
-class Ps(gdb.Command):
+class Ps(KernelCommand):
     """List every process: ps
 
 PID, state, the CPU running it (cpus[] index) or -, its page-table root
@@ -348,10 +425,11 @@ PID, state, the CPU running it (cpus[] index) or -, its page-table root
     def __init__(self):
         super().__init__("ps", gdb.COMMAND_STATUS)
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         print("  PID  STATE     CPU  ROOT          PPID  NAME")
+        records = cpu_records()
         for p in sorted(processes(), key=lambda p: int(p["pid"])):
-            cpu, root = running_cpu(p), proc_root(p)
+            cpu, root = running_cpu(p, records), proc_root(p)
             parent = p["parent"]
             print("%5d  %-8s  %3s  %-12s  %4s  %s" % (
                 int(p["pid"]), state_name(p),
@@ -393,23 +471,25 @@ def refcount(pa):
     return int(static("pages")[index]["refcount"])
 
 
-class Regions(gdb.Command):
+class Regions(KernelCommand):
     """Show the memregions of a process: regions PID [pages]
 
 Each region's range, permissions, kind (text, rodata, data, heap, stack),
 its pages (present, copy-on-write) and the picture meminfo draws: .
-absent, r read-only, w writable, c copy-on-write, x{n} a run of n. With
+absent, r read-only, w writable, c copy-on-write, c{12} twelve c. With
 "pages", every present page too: its physical frame, reference count and
 PTE flags, from the same walk as ptwalk."""
 
     def __init__(self):
         super().__init__("regions", gdb.COMMAND_DATA)
 
-    def invoke(self, arg, from_tty):
-        args = gdb.string_to_argv(arg)
-        if len(args) not in (1, 2) or args[1:] not in ([], ["pages"]):
+    def run(self, arg):
+        pages = arg.endswith(" pages")
+        if pages:
+            arg = arg[:-len(" pages")]
+        if not arg:
             raise gdb.GdbError("usage: regions PID [pages]")
-        p = find_process(int(gdb.parse_and_eval(args[0])))
+        p = find_process(number(arg))
         if proc_root(p) is None:
             print("pid %d (%s) is a zombie: it has no address space"
                   % (int(p["pid"]), proc_name(p)))
@@ -419,10 +499,10 @@ PTE flags, from the same walk as ptwalk."""
         mem = PhysMem()
         print("regions of pid %d (%s), root %#x:" % (
             int(p["pid"]), proc_name(p), root))
-        print("  %-32s perm  kind    pages present  cow" % "range")
+        print("  %-32s perm  kind    pages present   cow" % "range")
         r = as_["regions"]
         while int(r) != 0:
-            self.show(fmt, mem, root, as_, r, args[1:] == ["pages"])
+            self.show(fmt, mem, root, as_, r, pages)
             r = r["next"]
 
     def show(self, fmt, mem, root, as_, r, pages):
@@ -439,7 +519,7 @@ PTE flags, from the same walk as ptwalk."""
                 lines.append("      %#x -> %#x  refs %d  %s" % (
                     va, pa, refcount(pa),
                     " ".join(fmt.flags(ptes[-1], 0))))
-        print("  %-32s %s%s%s   %-6s %6d %7d %4d" % (
+        print("  %-32s %s%s%s   %-6s %6d %7d %5d" % (
             "[%#x, %#x)" % (start, end),
             "r" if perm & PERM_R else "-", "w" if perm & PERM_W else "-",
             "x" if perm & PERM_X else "-", kind, len(letters),
@@ -450,7 +530,7 @@ PTE flags, from the same walk as ptwalk."""
             print(line)
 
 
-class Cpus(gdb.Command):
+class Cpus(KernelCommand):
     """Show each online CPU: cpus
 
 Its cpus[] index, the gdb thread that is this CPU (thread N), the page-table
@@ -460,48 +540,64 @@ runs."""
     def __init__(self):
         super().__init__("cpus", gdb.COMMAND_STATUS)
 
-    def invoke(self, arg, from_tty):
-        threads = self.threads_by_cpu()
+    def run(self, arg):
+        records = cpu_records()
+        threads = self.threads_by_cpu(records)
         print("  CPU  THREAD  ROOT          TICKS  IDLE  PROCESS")
-        for i, c in cpu_records():
+        for i, c in records:
             p = c["proc"]
             print("%5d  %6s  %-12s %6d  %-4s  %s" % (
-                i, threads.get(i, "?"), "%#x" % int(c["root"]),
-                int(c["ticks"]), "yes" if bool(c["idle"]) else "no",
+                i, threads.get(i, "?"), "%#x" % c["root"], c["ticks"],
+                "yes" if c["idle"] else "no",
                 "%d (%s)" % (int(p["pid"]), proc_name(p))
                 if int(p) != 0 else "-"))
 
-    def threads_by_cpu(self):
-        """{cpus[] index: gdb thread number}, keeping the selection."""
-        selected, frame = gdb.selected_thread(), gdb.selected_frame()
+    def threads_by_cpu(self, records):
+        """{index in records: gdb thread number}, from each thread's
+        registers (another thread may be unable to read kernel memory);
+        the selected thread and frame stay selected."""
+        selected, level = gdb.selected_thread(), gdb.selected_frame().level()
         found = {}
         try:
             for t in gdb.selected_inferior().threads():
                 t.switch()
-                cpu = selected_cpu()
+                cpu = selected_cpu(records)
                 if cpu is not None:
                     found[cpu] = t.num
         finally:
             selected.switch()
-            frame.select()
+            gdb.execute("select-frame %d" % level)
         return found
 
 
 class CurProc(gdb.Function):
     """$curproc(): the struct proc * that the selected CPU runs (NULL when
-    it runs none), e.g. break syscall_handle if $curproc()->pid == 2."""
+    it runs none), e.g. break syscall_handle if $curproc()->pid == 2. Where
+    gdb cannot read kernel memory itself (a RISC-V hart stopped in user
+    mode) $curproc()->pid fails: $pid() works there too."""
 
     def __init__(self):
         super().__init__("curproc")
 
     def invoke(self):
-        cpu = selected_cpu()
-        if cpu is None:
-            raise gdb.GdbError("$curproc: cannot tell which CPU this is")
-        return static("cpus")[cpu]["proc"]
+        with KernelView():
+            return current_proc()
 
 
-class Usym(gdb.Command):
+class Pid(gdb.Function):
+    """$pid(): the pid of the process the selected CPU runs, 0 when none,
+    e.g. break main if $pid() == 2 (after usym sh)."""
+
+    def __init__(self):
+        super().__init__("pid")
+
+    def invoke(self):
+        with KernelView():
+            p = current_proc()
+            return int(p["pid"]) if int(p) != 0 else 0
+
+
+class Usym(KernelCommand):
     """Load a user program's symbols: usym [PROG]
 
 Loads build/ARCH/user/PROG (next to the kernel gdb has loaded), in place of
@@ -514,22 +610,24 @@ CPU. Then break main, list, bt work in user code; "usym -" unloads."""
     def __init__(self):
         super().__init__("usym", gdb.COMMAND_FILES)
 
-    def invoke(self, arg, from_tty):
-        args = gdb.string_to_argv(arg)
-        if len(args) > 1:
+    def run(self, arg):
+        if " " in arg:
             raise gdb.GdbError("usage: usym [PROG | -]")
-        if args:
-            prog = args[0]
+        if arg:
+            prog = arg
         else:
-            prog = proc_name(CurProc().invoke().dereference())
+            p = current_proc()
+            if int(p) == 0:
+                raise gdb.GdbError("usym: this CPU runs no process")
+            prog = proc_name(p)
+        path = self.path(prog) if prog != "-" else None
         confirm = gdb.parameter("confirm")
         gdb.execute("set confirm off")
         try:
             if Usym.loaded:
                 gdb.execute("remove-symbol-file %s" % Usym.loaded)
                 Usym.loaded = None
-            if prog != "-":
-                path = self.path(prog)
+            if path:
                 gdb.execute("add-symbol-file %s" % path, to_string=True)
                 Usym.loaded = path
                 print("usym: symbols of %s" % path)
@@ -552,4 +650,5 @@ Ps()
 Regions()
 Cpus()
 CurProc()
+Pid()
 Usym()
