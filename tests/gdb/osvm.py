@@ -630,7 +630,7 @@ CPU. Then break main, list, bt work in user code; "usym -" unloads."""
             if path:
                 gdb.execute("add-symbol-file %s" % path, to_string=True)
                 Usym.loaded = path
-                print("usym: symbols of %s" % path)
+                print("usym: symbols of %s" % os.path.relpath(path))
         finally:
             gdb.execute("set confirm %s" % ("on" if confirm else "off"))
 
