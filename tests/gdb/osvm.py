@@ -466,9 +466,14 @@ def picture(letters):
 
 
 def refcount(pa):
-    """The reference count of the frame at pa (mm/pmem.c's pages[])."""
-    index = (pa - int(static("ram_lo"))) >> PAGE_SHIFT
-    return int(static("pages")[index]["refcount"])
+    """The reference count of the frame at pa, as pmem_page finds its
+    struct page (mm/pmem.h), or "?" when the frame table is not there."""
+    try:
+        frames = static("pmem_frames")
+        index = (pa - int(frames["lo"])) >> PAGE_SHIFT
+        return int(frames["pages"][index]["refcount"])
+    except (gdb.error, gdb.GdbError):
+        return "?"
 
 
 class Regions(KernelCommand):
@@ -516,7 +521,7 @@ PTE flags, from the same walk as ptwalk."""
             ptes = [s[3] for s in steps]
             letters += "." if pa is None else page_state(fmt, ptes)
             if pa is not None and pages:
-                lines.append("      %#x -> %#x  refs %d  %s" % (
+                lines.append("      %#x -> %#x  refs %s  %s" % (
                     va, pa, refcount(pa),
                     " ".join(fmt.flags(ptes[-1], 0))))
         print("  %-32s %s%s%s   %-6s %6d %7d %5d" % (
