@@ -22,6 +22,8 @@ QEMUEXTRA ?=
 CMDLINE ?=
 ## knob GDBPORT: the port qemu-gdb listens on for gdb
 GDBPORT ?= 1234
+## knob GDBEXTRA: more gdb options for make gdb, e.g. -batch -x FILE
+GDBEXTRA ?=
 ## knob TIMEOUT: seconds a boot of make test may take before it fails
 TIMEOUT ?= 120
 ## knob FORK: cow (copy-on-write) or eager (deep copy, the baseline)
@@ -64,7 +66,7 @@ include tests/bench/bench.mk
 include tests/bench/linux/linux.mk
 .DEFAULT_GOAL := all
 
-.PHONY: all qemu qemu-cmd qemu-gdb gdb check soak soak-smp test clean deps help compile_commands.json
+.PHONY: all qemu qemu-cmd qemu-gdb gdb gdb-check check soak soak-smp test clean deps help compile_commands.json
 ## all: build build/ARCH[-eager]/kernel.elf (the default)
 all: $(KERNEL)
 
@@ -147,11 +149,18 @@ qemu-gdb: $(KERNEL)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make ARCH=$(ARCH) gdb' in another terminal"
 	$(QEMU_CMD) -S -gdb tcp::$(GDBPORT)
 
-## gdb: attach gdb-multiarch to a qemu-gdb session
+## gdb: attach gdb-multiarch to qemu-gdb; tests/gdb/osvm.py adds the
+##      commands ptwalk, ps, regions, cpus, usym
 gdb: $(KERNEL)
 	@$(DEPS) gdb
 	gdb-multiarch -q -ex "set architecture $(GDB_ARCH)" \
-		-ex "file $(KERNEL)" -ex "target remote localhost:$(GDBPORT)"
+		-ex "file $(KERNEL)" -x tests/gdb/osvm.py \
+		-ex "target remote localhost:$(GDBPORT)" $(GDBEXTRA)
+
+## gdb-check: boot qemu-gdb, stop in a syscall of sh, check what the
+##            gdb commands print (tests/gdb/check.sh)
+gdb-check: $(KERNEL)
+	@tests/gdb/check.sh $(ARCH) BUILD=$(BUILD)
 
 # ---- Tests --------------------------------------------------------------------
 

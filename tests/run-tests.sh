@@ -290,6 +290,22 @@ else
 	record "make help lists everything" host 0 "$(seconds "$start_us")" "$(tail -n1 "$log")"
 fi
 
+# check_gdb ARCH: the gdb commands of tests/gdb/osvm.py in a real session
+# (tests/gdb/check.sh); skipped, not failed, when gdb-multiarch is missing
+# and cannot be installed.
+check_gdb() {
+	local arch=$1 out start_us
+	start_us=$(now_us)
+	log=$LOGS/gdb-$arch.log
+	out=$(tests/gdb/check.sh "$arch" ${BUILD_ROOT:+BUILD="$BUILD_ROOT/$arch"})
+	case $? in
+	0) record "gdb: ps, regions, ptwalk" "$arch" 1 "$(seconds "$start_us")" ;;
+	77) echo "  SKIP  $out" ;;
+	*) record "gdb: ps, regions, ptwalk" "$arch" 0 "$(seconds "$start_us")" \
+		"$(head -n1 <<<"$out")" ;;
+	esac
+}
+
 # build COLUMN: build the kernel for a column; false (and a FAIL) if it fails.
 build() {
 	local start_us
@@ -306,6 +322,7 @@ for arch in "${ARCHES[@]}"; do
 	echo "== $arch"
 	build "$arch" || continue
 	check_selftests "$arch" pmem kmalloc kmap vpmap timer ksyms
+	check_gdb "$arch"
 	# An execute fault's pc is not in the kernel's text: the backtrace
 	# names the caller of the function that jumped.
 	check_fault "$arch" fault_text_write write "read-only page" fault_text_write
