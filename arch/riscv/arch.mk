@@ -1,6 +1,10 @@
 # RISC-V: rv64gc / lp64, a kernel in the top 2 GiB reached PC-relatively.
 CC_ARCH := riscv64-unknown-elf-gcc
-ARCH_CFLAGS := -march=rv64gc -mabi=lp64 -mcmodel=medany -mno-relax
+# RISCV_MODE=sv48 (the Makefile's knob) selects the Sv48 constants of
+# <arch/mmu.h> in the kernel and those of lib/arch.h in user programs.
+ARCH_MODE_CFLAGS := $(if $(filter sv48,$(RISCV_MODE)),-DRISCV_SV48=1)
+ARCH_CFLAGS := -march=rv64gc -mabi=lp64 -mcmodel=medany -mno-relax \
+	$(ARCH_MODE_CFLAGS)
 ARCH_SRCS := $(wildcard arch/riscv/*.c arch/riscv/*.S)
 QEMU := qemu-system-riscv64
 OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin

@@ -17,14 +17,20 @@
 _Static_assert(BOOT_PAGE_SIZE == PAGE_SIZE, "boot_layout.h: page size");
 _Static_assert(BOOT_KSTACK_SIZE == KSTACK_SIZE, "boot_layout.h: stack");
 _Static_assert(BOOT_KIMAGE_OFFSET == KIMAGE_OFFSET, "boot_layout.h: image");
-_Static_assert(BOOT_KIMAGE_SLOT == ((KIMAGE_BASE >> 30) & 511),
+_Static_assert(BOOT_ROOT_SHIFT == PAGE_SHIFT + (PT_LEVELS - 1) * PT_INDEX_BITS,
+	       "boot_layout.h: root slot size");
+_Static_assert(BOOT_KIMAGE_SLOT == ((KIMAGE_BASE >> BOOT_ROOT_SHIFT) & 511),
 	       "boot_layout.h: image slot");
-_Static_assert(BOOT_KMAP_SLOT == ((KMAP_BASE >> 30) & 511),
+_Static_assert(BOOT_KMAP_SLOT == ((KMAP_BASE >> BOOT_ROOT_SHIFT) & 511),
 	       "boot_layout.h: direct map slot");
-_Static_assert(BOOT_KMAP_GIGAPAGES == KMAP_SIZE >> 30,
+_Static_assert(BOOT_KMAP_LEAVES == KMAP_SIZE >> BOOT_ROOT_SHIFT,
 	       "boot_layout.h: direct map size");
-_Static_assert(BOOT_IDENTITY_SLOT == BOOT_RAM_BASE >> 30,
+_Static_assert(BOOT_IDENTITY_SLOT == (uint64_t)BOOT_RAM_BASE >> BOOT_ROOT_SHIFT,
 	       "boot_layout.h: identity slot");
+#if RISCV_SV48
+_Static_assert(BOOT_KIMAGE_GIGA_SLOT == ((KIMAGE_BASE >> 30) & 511),
+	       "boot_layout.h: image gigapage slot");
+#endif
 
 unsigned long riscv_boot_hartid;
 uint64_t riscv_timebase_hz;

@@ -28,6 +28,13 @@
 #define SCAUSE_CODE(c) ((c) & ~SCAUSE_INTERRUPT)
 
 #define SATP_MODE_SV39 (UL(8) << 60)
+#define SATP_MODE_SV48 (UL(9) << 60)
+/* The paging mode of this build (make RISCV_MODE=, see <arch/mmu.h>). */
+#if RISCV_SV48
+#define SATP_MODE SATP_MODE_SV48
+#else
+#define SATP_MODE SATP_MODE_SV39
+#endif
 
 #ifndef __ASSEMBLY__
 

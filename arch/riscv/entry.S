@@ -11,8 +11,9 @@
 #include "arch/riscv/boot_layout.h"
 #include "arch/riscv/csr.h"
 
-/* A 1 GiB leaf: valid, R+W+X, accessed and dirty preset. */
-#define GIGAPAGE(pa) (((pa) >> 2) | 0xcf)
+/* A leaf of the boot page table mapping pa: valid, R+W+X, accessed and
+ * dirty preset (1 GiB in a table of gigapages, 512 GiB in the Sv48 root). */
+#define LEAF(pa) (((pa) >> 2) | 0xcf)
 
 /* Interrupts off and no access to user pages: the S-mode state every hart
  * starts the kernel in. */
@@ -22,13 +23,13 @@
 	csrw	sie, zero
 .endm
 
-/* Turn on Sv39 with the boot page table, still fetching through its
- * identity gigapage, and jump to the high-half address of the code right
- * after the macro. Clobbers t0 and t1. */
+/* Turn on paging (Sv39 or Sv48) with the boot page table, still fetching
+ * through its identity leaf, and jump to the high-half address of the code
+ * right after the macro. Clobbers t0 and t1. */
 .macro	boot_paging_on
 	lla	t0, boot_pagetable	/* PC-relative: its physical address */
 	srli	t0, t0, BOOT_PAGE_SHIFT
-	li	t1, SATP_MODE_SV39
+	li	t1, SATP_MODE
 	or	t0, t0, t1
 	csrw	satp, t0
 	sfence.vma
@@ -39,14 +40,32 @@
 1:
 .endm
 
+#if RISCV_SV48
+/* Point the Sv48 root's image slot to boot_pagetable_image. Its physical
+ * address is known only now (PC-relative), and no relocation shifts an
+ * address into a PTE, so the boot hart writes the entry before paging is
+ * on; the other harts find it done. Clobbers t0 and t1. */
+.macro	boot_link_image_table
+	lla	t0, boot_pagetable_image
+	srli	t0, t0, 2		/* PPN << 10 */
+	ori	t0, t0, 1		/* V without R, W, X: a table pointer */
+	lla	t1, boot_pagetable + BOOT_KIMAGE_SLOT * 8
+	sd	t0, 0(t1)
+.endm
+#endif
+
 	.section .text.entry, "ax", @progbits
 	.globl _entry
-/* Turn on Sv39 with the boot page table, move to the high half, set up the
- * boot stack, clear .bss and call riscv_boot(hartid, dtb); never returns. */
+/* Turn on paging with the boot page table, move to the high half, set up
+ * the boot stack, clear .bss and call riscv_boot(hartid, dtb); never
+ * returns. */
 _entry:
 	interrupts_off
 	mv	s1, a0			/* hart id */
 	mv	s2, a1			/* device tree, physical */
+#if RISCV_SV48
+	boot_link_image_table
+#endif
 	boot_paging_on
 	lla	sp, boot_stack_top	/* from here on every address is high */
 	lla	t0, _bss_start
@@ -85,26 +104,43 @@ _ap_entry:
 	j	5b
 
 /*
- * The boot page table: three kinds of 1 GiB leaves in one root table.
- *   slot 2         identity for the GiB holding the kernel (for the jump)
- *   slots 256-383  KMAP_BASE + [0, 128 GiB): the direct map, devices included
- *   slot 510       KIMAGE_BASE -> BOOT_RAM_BASE: the kernel image
- * kmap_init replaces it with a table that maps 4 KiB pages with permissions.
+ * The boot page table: a root of large leaves (slots in boot_layout.h).
+ *
+ *   Sv39, 1 GiB a slot                      Sv48, 512 GiB a slot
+ *   2        identity for the GiB of the    0    identity, [0, 512 GiB)
+ *            kernel (for the jump)
+ *   256-383  KMAP_BASE + [0, 128 GiB)       256  KMAP_BASE + [0, 512 GiB)
+ *   510      KIMAGE_BASE -> BOOT_RAM_BASE   511  boot_pagetable_image: its
+ *            (the kernel image)                  slot 510 is that same leaf
+ *
+ * The direct map holds the devices too. kmap_init replaces the whole table
+ * with one that maps 4 KiB pages with permissions.
  */
 	.section .data.boot_pagetable, "aw", @progbits
 	.balign BOOT_PAGE_SIZE
 boot_pagetable:
-	.zero	BOOT_IDENTITY_SLOT * 8
-	.quad	GIGAPAGE(BOOT_RAM_BASE)
-	.zero	(BOOT_KMAP_SLOT - BOOT_IDENTITY_SLOT - 1) * 8
+	.fill	BOOT_IDENTITY_SLOT, 8, 0
+	.quad	LEAF(BOOT_IDENTITY_SLOT << BOOT_ROOT_SHIFT)
+	.fill	BOOT_KMAP_SLOT - BOOT_IDENTITY_SLOT - 1, 8, 0
 	.set	pa, 0
-	.rept	BOOT_KMAP_GIGAPAGES
-	.quad	GIGAPAGE(pa)
-	.set	pa, pa + (1 << 30)
+	.rept	BOOT_KMAP_LEAVES
+	.quad	LEAF(pa)
+	.set	pa, pa + (1 << BOOT_ROOT_SHIFT)
 	.endr
-	.zero	(BOOT_KIMAGE_SLOT - BOOT_KMAP_SLOT - BOOT_KMAP_GIGAPAGES) * 8
-	.quad	GIGAPAGE(BOOT_RAM_BASE)
-	.zero	(512 - BOOT_KIMAGE_SLOT - 1) * 8
+	.fill	BOOT_KIMAGE_SLOT - BOOT_KMAP_SLOT - BOOT_KMAP_LEAVES, 8, 0
+#if RISCV_SV48
+	.quad	0			/* boot_link_image_table fills it */
+#else
+	.quad	LEAF(BOOT_RAM_BASE)
+#endif
+	.fill	512 - BOOT_KIMAGE_SLOT - 1, 8, 0
+#if RISCV_SV48
+	.balign BOOT_PAGE_SIZE
+boot_pagetable_image:			/* the root's last 512 GiB */
+	.fill	BOOT_KIMAGE_GIGA_SLOT, 8, 0
+	.quad	LEAF(BOOT_RAM_BASE)
+	.fill	512 - BOOT_KIMAGE_GIGA_SLOT - 1, 8, 0
+#endif
 
 /* The boot CPU's kernel stack, with the spare page below it that kmap_init
  * turns into a guard page (kernel/arch.h). */

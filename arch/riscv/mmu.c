@@ -6,7 +6,7 @@
 
 uint64_t riscv_satp(paddr_t root)
 {
-	return SATP_MODE_SV39 | root >> PAGE_SHIFT;
+	return SATP_MODE | root >> PAGE_SHIFT;
 }
 
 void arch_set_root(paddr_t root)

@@ -35,7 +35,7 @@ void smp_harts_from_fdt(const void *fdt);
 /* The hart id of CPU id (0: the boot hart), once that CPU runs. */
 unsigned long riscv_cpu_hartid(int id);
 
-/* The satp value that makes root the current Sv39 page table. */
+/* The satp value that makes root the current page table (Sv39 or Sv48). */
 uint64_t riscv_satp(paddr_t root);
 
 /* The supervisor timer interrupt: program the next tick, count this one. */
