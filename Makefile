@@ -30,6 +30,8 @@ TIMEOUT ?= 120
 FORK ?= cow
 ## knob TEST_ARCHES: the arches make test boots
 TEST_ARCHES ?= x86_64 riscv
+## knob RISCV_MODE: RISC-V paging: sv39 (3 levels) or sv48 (4 levels)
+RISCV_MODE ?= sv39
 
 ifeq ($(filter $(ARCH),x86_64 riscv),)
 $(error ARCH must be x86_64 or riscv, not '$(ARCH)')
@@ -37,9 +39,14 @@ endif
 ifeq ($(filter $(FORK),cow eager),)
 $(error FORK must be cow or eager, not '$(FORK)')
 endif
+ifeq ($(filter $(RISCV_MODE),sv39 sv48),)
+$(error RISCV_MODE must be sv39 or sv48, not '$(RISCV_MODE)')
+endif
 
-## knob BUILD: where objects go; each fork flavour has its own
-BUILD ?= build/$(ARCH)$(if $(filter eager,$(FORK)),-eager)
+# The arch as the build directory names it: riscv-sv48 for RISCV_MODE=sv48.
+BUILD_ARCH := $(ARCH)$(if $(filter riscv-sv48,$(ARCH)-$(RISCV_MODE)),-sv48)
+## knob BUILD: where objects go; each fork flavour and RISC-V mode its own
+BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
 
@@ -178,10 +185,16 @@ HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
 HOST_HDRS := $(wildcard tests/host/*.h mm/*.h kernel/*.h arch/*/include/arch/*.h \
 	user/include/lib/*.h)
 
+# One test binary per PTE format: build/host/mm_test-FORMAT, FORMAT an arch
+# or arch-mode (riscv-sv48: the RISC-V codec with the Sv48 constants).
+HOST_FORMATS := x86_64 riscv riscv-sv48
+HOST_FORMAT_CFLAGS_riscv-sv48 := -DRISCV_SV48=1
+
 build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p build/host
 	@$(DEPS) check
-	$(HOSTCC) $(HOST_CFLAGS) -Iarch/$*/include -o $@ $(HOST_SRCS)
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_FORMAT_CFLAGS_$*) \
+		-Iarch/$(firstword $(subst -, ,$*))/include -o $@ $(HOST_SRCS)
 
 # The model-based test's knobs (tests/host/model_test.c): SEED= picks the
 # run, STEPS= its length, TRACE=1 prints every operation. make check runs
@@ -195,15 +208,15 @@ MODEL_ARGS = $(if $(SEED),seed=$(SEED)) $(if $(STEPS),steps=$(STEPS)) \
 ## knob SOAK_STEPS: steps of make soak's model test per PTE format
 SOAK_STEPS ?= 10000000
 
-## check: host unit tests and model test of mm/, both PTE formats
-# Both formats run even when the first fails.
-check: build/host/mm_test-x86_64 build/host/mm_test-riscv
-	@status=0; for f in x86_64 riscv; do \
+## check: host unit tests and model test of mm/, every PTE format
+# Every format runs even when one fails.
+check: $(HOST_FORMATS:%=build/host/mm_test-%)
+	@status=0; for f in $(HOST_FORMATS); do \
 	  build/host/mm_test-$$f $(MODEL_ARGS) || status=1; \
 	done; exit $$status
 
-## soak: soak-x86_64, soak-riscv, then soak-smp
-soak: soak-x86_64 soak-riscv soak-smp
+## soak: the model test of every PTE format (soak-FORMAT), then soak-smp
+soak: $(HOST_FORMATS:%=soak-%) soak-smp
 
 # The concurrency tests on every arch, SOAK_ROUNDS boots each, with CPUS=
 # CPUs really in parallel (make soak CPUS=4).
@@ -222,7 +235,7 @@ soak-smp:
 	  grep -qE '^[0-9]+ passed, 0 failed' build/soak-$$a.log || exit 1; \
 	done; done
 
-## soak-%: the model test, SOAK_STEPS steps; % = x86_64 or riscv
+## soak-%: the model test, SOAK_STEPS steps; % = x86_64, riscv, riscv-sv48
 soak-%: build/host/mm_test-%
 	build/host/mm_test-$* seed=$(or $(SEED),random) \
 		steps=$(or $(STEPS),$(SOAK_STEPS)) $(if $(TRACE),trace=1)

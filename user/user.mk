@@ -26,7 +26,8 @@ USER_AR := $(patsubst %gcc,%ar,$(CC_ARCH))
 USER_ARCH_CFLAGS_x86_64 := -m64 -march=x86-64 -mgeneral-regs-only \
 	-fcf-protection=none
 USER_ARCH_CFLAGS_riscv := -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany
-USER_ARCH_CFLAGS := $(USER_ARCH_CFLAGS_$(ARCH))
+# ARCH_MODE_CFLAGS (arch.mk): the arch's mode, e.g. RISC-V Sv48.
+USER_ARCH_CFLAGS := $(USER_ARCH_CFLAGS_$(ARCH)) $(ARCH_MODE_CFLAGS)
 
 USER_BASE_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-common \
