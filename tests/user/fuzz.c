@@ -16,6 +16,7 @@
 #include <lib/stddef.h>
 #include <lib/syscall-num.h>
 #include <lib/test.h>
+#include <lib/testkit.h>
 
 long syscall6(long num, long a0, long a1, long a2, long a3, long a4, long a5);
 int main(int argc, char **argv);
@@ -40,13 +41,9 @@ int main(int argc, char **argv);
 
 #if defined(__x86_64__)
 #define KERNEL_TEXT 0xffffffff80100000ul
-#define NONCANON_FIRST 0x0000800000000000ul
-#define SLOT_SHIFT 39 /* PML4 */
 static const unsigned char ret_insn[] = {0xc3};
 #elif defined(__riscv)
 #define KERNEL_TEXT 0xffffffff80200000ul
-#define NONCANON_FIRST 0x0000004000000000ul
-#define SLOT_SHIFT 30 /* Sv39 root */
 static const unsigned char ret_insn[] = {0x82, 0x80};
 #endif
 
@@ -213,8 +210,8 @@ static uintptr_t bad_addr(void)
 		return KERNEL_TEXT + below(1ul << 22);
 	case 4:
 		return ~0ul - below(PAGE_SIZE);
-	case 5: /* non-canonical, or (Sv39) the hole below the kernel */
-		return NONCANON_FIRST + below(KMAP_BASE - NONCANON_FIRST);
+	case 5: /* non-canonical: between the halves */
+		return USER_TOP + below(KMAP_BASE - USER_TOP);
 	case 6:
 		return USTACK_UPPERBOUND + below(PAGE_SIZE);
 	case 7:
@@ -222,7 +219,7 @@ static uintptr_t bad_addr(void)
 	case 8:
 		return heap_top + below(STACK_BOTTOM - heap_top);
 	case 9: /* a top-level slot of the kernel half */
-		return KMAP_BASE + (below(256) << SLOT_SHIFT) + below(4096);
+		return KMAP_BASE + below(256) * TOP_SLOT_SIZE + below(4096);
 	case 10:
 		return text.start - 1 - below(16);
 	default:

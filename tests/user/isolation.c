@@ -1,8 +1,8 @@
 /* Isolation. Probes: a read, a write and an execute of an address in every
  * top-level page-table slot of the kernel half, across the kernel's image
  * (text, rodata, data, bss), in its direct map of RAM, in the addresses
- * that are neither user nor kernel (x86_64's non-canonical hole; above
- * Sv39's user half), and in the user half where no region is; a write of
+ * that are neither user nor kernel (the non-canonical hole between the
+ * halves), and in the user half where no region is; a write of
  * text and rodata, an execute of data: each in a forked child that must be
  * killed (status -1, num_kill up by one), and the kernel's copy-in and
  * copy-out must refuse the same addresses with ERR_FAULT.
@@ -28,24 +28,23 @@
 #define IMAGE_STEP (64ul << 10)
 
 #if defined(__x86_64__)
-#define SLOT_SHIFT 39 /* a PML4 entry spans 512 GiB */
 #define KERNEL_IMAGE 0xffffffff80100000ul
 #define RAM_BASE 0x0ul
-static const uintptr_t neither[] = {
-    0x0000800000000000ul, 0x0000deadbeef0000ul, 0x8000000000000000ul,
-    0xffff7ffffffff000ul, 0xffff7ffffffffffful,
-};
 static const unsigned char ret_insn[] = {0xc3};
 #elif defined(__riscv)
-#define SLOT_SHIFT 30 /* an Sv39 root entry spans 1 GiB */
 #define KERNEL_IMAGE 0xffffffff80200000ul
 #define RAM_BASE 0x80000000ul
-static const uintptr_t neither[] = {
-    0x0000004000000000ul, 0x0000800000000000ul, 0x8000000000000000ul,
-    0xffffffbffffff000ul, 0xffffffbffffffffful,
-};
 static const unsigned char ret_insn[] = {0x82, 0x80};
 #endif
+
+/* Neither user nor kernel: the ends of the hole and two addresses in it. */
+static const uintptr_t neither[] = {
+    USER_TOP,
+    0x0000deadbeef0000ul,
+    0x8000000000000000ul,
+    KMAP_BASE - PAGE_SIZE,
+    KMAP_BASE - 1,
+};
 
 enum access { READ, WRITE, EXEC };
 static const char *const access_name[] = {"read", "write", "execute"};
@@ -133,10 +132,10 @@ static void probe_kernel_half(void)
 	/* The first address of every top-level slot of the kernel half, and
 	 * one a slot-dependent distance into it. */
 	for (uintptr_t i = 0; i < 256; i++) {
-		uintptr_t slot = KMAP_BASE + (i << SLOT_SHIFT);
+		uintptr_t slot = KMAP_BASE + i * TOP_SLOT_SIZE;
 		unreachable(slot);
-		must_kill(slot + ((i * 0x9e3779b1ul) << 12 &
-				  ((1ul << SLOT_SHIFT) - 1)),
+		must_kill(slot +
+			      ((i * 0x9e3779b1ul) << 12 & (TOP_SLOT_SIZE - 1)),
 			  (enum access)(i % 3));
 	}
 	for (uintptr_t off = 0; off < IMAGE_SPAN; off += IMAGE_STEP)

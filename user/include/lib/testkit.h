@@ -3,7 +3,16 @@
 #ifndef LIB_TESTKIT_H
 #define LIB_TESTKIT_H
 
+#include <lib/arch.h>
 #include <lib/stddef.h>
+
+/* The address space as tests probe it, from lib/arch.h's constants (the
+ * same on every arch and paging mode): the user half is [0, USER_TOP); the
+ * kernel half, KMAP_BASE to the top, is the last 256 of the 512 top-level
+ * page-table slots, each TOP_SLOT_SIZE bytes (x86_64 and Sv48: 512 GiB,
+ * Sv39: 1 GiB); between the two lie addresses that are neither. */
+#define USER_TOP (USTACK_UPPERBOUND + 4096ul)
+#define TOP_SLOT_SIZE (-KMAP_BASE / 256)
 
 /* Block until fd yields a byte or every writer has closed it. Return: what
  * read returned (1: a byte came; 0: end of file). */
