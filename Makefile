@@ -28,8 +28,8 @@ GDBEXTRA ?=
 TIMEOUT ?= 120
 ## knob FORK: cow (copy-on-write) or eager (deep copy, the baseline)
 FORK ?= cow
-## knob TEST_ARCHES: the arches make test boots
-TEST_ARCHES ?= x86_64 riscv
+## knob TEST_ARCHES: the arches make test boots (make ARCH=a test: a only)
+TEST_ARCHES ?= $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64 riscv)
 ## knob RISCV_MODE: RISC-V paging: sv39 (3 levels) or sv48 (4 levels)
 RISCV_MODE ?= sv39
 
@@ -243,7 +243,7 @@ soak-%: build/host/mm_test-%
 ## test: check, then TEST_ARCHES in QEMU; "N passed, N failed",
 ##       build/test-results.xml (JUnit) and build/test-matrix.md
 test:
-	@TIMEOUT=$(TIMEOUT) tests/run-tests.sh $(TEST_ARCHES)
+	@TIMEOUT=$(TIMEOUT) RISCV_MODE=$(RISCV_MODE) tests/run-tests.sh $(TEST_ARCHES)
 
 ## clean: remove build/
 clean:

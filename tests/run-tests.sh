@@ -3,7 +3,11 @@
 #
 #   tests/run-tests.sh [ARCH...]     (default: x86_64 riscv)
 #
-# 1. host unit tests of mm/ with each arch's PTE codec (make check);
+# An ARCH is x86_64, riscv or riscv-sv48 (RISC-V with 4-level Sv48 paging);
+# with RISCV_MODE=sv48 in the environment (make test RISCV_MODE=sv48),
+# riscv means riscv-sv48.
+#
+# 1. host unit tests of mm/ with each PTE codec (make check);
 # 2. per arch: build the kernel, then boot it headless under QEMU (TCG)
 #    once per scenario below, each boot under a timeout so a hang fails and
 #    names the boot;
@@ -17,6 +21,15 @@ cd "$(dirname "$0")/.."
 
 ARCHES=("$@")
 ((${#ARCHES[@]})) || ARCHES=(x86_64 riscv)
+if [[ ${RISCV_MODE:-sv39} == sv48 ]]; then
+	declare -A seen
+	for arch in "${ARCHES[@]}"; do
+		[[ $arch == riscv ]] && arch=riscv-sv48
+		[[ -n ${seen[$arch]:-} ]] || ARCHES_SV48+=("$arch")
+		seen[$arch]=1
+	done
+	ARCHES=("${ARCHES_SV48[@]}")
+fi
 TIMEOUT=${TIMEOUT:-60}
 LOGS=build/test-logs
 mkdir -p "$LOGS"
@@ -28,16 +41,17 @@ failed=0
 log= # the log of the result being recorded
 
 # label COLUMN: the column's name in results: "host", "riscv cpus=2",
-# "x86_64 cpus=1 eager" (FORK=eager) and the like.
+# "x86_64 cpus=1 eager" (FORK=eager), "riscv-sv48 cpus=1" and the like.
 label() {
-	local column=$1 cpus=1 fork=
+	local column=$1 cpus=1 fork="" arch
 	if [[ $column == host ]]; then
 		echo host
 		return
 	fi
 	[[ $column == *-cpus2 ]] && cpus=2
 	[[ $column == *-eager ]] && fork=" eager"
-	echo "${column%%-*} cpus=$cpus$fork"
+	arch=${column%-cpus2}
+	echo "${arch%-eager} cpus=$cpus$fork"
 }
 
 # now_us: the time in microseconds.
@@ -70,20 +84,21 @@ record() {
 }
 
 # make_for COLUMN ARGS...: make for a matrix column: "x86_64", "riscv",
-# "x86_64-eager" (the FORK=eager build) or "<arch>-cpus2" (two CPUs, run
-# truly in parallel by multi-threaded TCG).
+# "riscv-sv48" (RISCV_MODE=sv48), "x86_64-eager" (the FORK=eager build) or
+# "<arch>-cpus2" (two CPUs, run truly in parallel by multi-threaded TCG).
 # With BUILD_ROOT set, each column builds in $BUILD_ROOT/<column> instead
 # of build/<column> (to run the matrix beside another build).
 make_for() {
-	local column=$1 fork=cow cpus=1 extra=
+	local column=$1 fork=cow cpus=1 extra="" mode=sv39
 	shift
 	[[ $column == *-eager ]] && fork=eager
+	[[ $column == *-sv48* ]] && mode=sv48
 	if [[ $column == *-cpus2 ]]; then
 		cpus=2
 		extra="-accel tcg,thread=multi"
 	fi
-	make -s --no-print-directory ARCH="${column%-*}" FORK=$fork CPUS=$cpus \
-		QEMUEXTRA="$extra" \
+	make -s --no-print-directory ARCH="${column%%-*}" RISCV_MODE=$mode \
+		FORK=$fork CPUS=$cpus QEMUEXTRA="$extra" \
 		${BUILD_ROOT:+BUILD="$BUILD_ROOT/${column%-cpus2}"} "$@"
 }
 
@@ -271,7 +286,7 @@ check_user_tests() {
 }
 
 echo "== host unit tests (make check)"
-for arch in x86_64 riscv; do
+for arch in x86_64 riscv riscv-sv48; do # the Makefile's HOST_FORMATS
 	start_us=$(now_us)
 	log=$LOGS/host-$arch.log
 	if make -s --no-print-directory "build/host/mm_test-$arch" >"$log" 2>&1 &&
@@ -349,6 +364,18 @@ done
 if [[ " ${ARCHES[*]} " == *" x86_64 "* ]]; then
 	echo "== x86_64 with FORK=eager"
 	build x86_64-eager && check_user_tests x86_64-eager
+fi
+
+# Sv48, RISC-V's 4-level paging (RISCV_MODE=sv48): mm/ and kernel/ built
+# unchanged for a deeper tree. Beside an Sv39 riscv column, two boots of it
+# (the self-tests on two CPUs, the user suite) keep make test short;
+# TEST_ARCHES=riscv-sv48 or RISCV_MODE=sv48 gives it the whole matrix.
+if [[ " ${ARCHES[*]} " == *" riscv "* && " ${ARCHES[*]} " != *" riscv-sv48 "* ]]; then
+	echo "== riscv-sv48: the self-tests with CPUS=2, the user suite"
+	if build riscv-sv48; then
+		check_selftests riscv-sv48-cpus2 pmem kmalloc kmap vpmap timer ksyms ipi
+		check_user_tests riscv-sv48
+	fi
 fi
 
 echo
