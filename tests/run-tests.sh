@@ -309,10 +309,12 @@ fi
 # (tests/gdb/check.sh); skipped, not failed, when gdb-multiarch is missing
 # and cannot be installed.
 check_gdb() {
-	local arch=$1 out start_us
+	local arch=$1 out start_us mode=sv39
+	[[ $arch == *-sv48 ]] && mode=sv48
 	start_us=$(now_us)
-	log=$LOGS/gdb-$arch.log
-	out=$(tests/gdb/check.sh "$arch" ${BUILD_ROOT:+BUILD="$BUILD_ROOT/$arch"})
+	log=$LOGS/gdb-${arch%-sv48}.log # check.sh names it after ARCH
+	out=$(tests/gdb/check.sh "${arch%-sv48}" RISCV_MODE=$mode \
+		${BUILD_ROOT:+BUILD="$BUILD_ROOT/$arch"})
 	case $? in
 	0) record "gdb: ps, regions, ptwalk" "$arch" 1 "$(seconds "$start_us")" ;;
 	77) echo "  SKIP  $out" ;;
