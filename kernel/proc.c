@@ -40,14 +40,12 @@ static struct proc *runq_head, *runq_tail;
 static struct proc *init_proc;
 static int next_pid = 1;
 
+/* No intr_push needed (it costs two flag reads a call): the kernel never
+ * preempts itself, so a process leaves its CPU only where it sleeps or
+ * yields, and mycpu() cannot change under the caller in between. */
 struct proc *proc_current(void)
 {
-	struct proc *p;
-
-	intr_push();
-	p = mycpu()->proc;
-	intr_pop();
-	return p;
+	return mycpu()->proc;
 }
 
 /* ---- Run queue (proc_lock held) ------------------------------------------ */
