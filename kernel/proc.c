@@ -100,28 +100,51 @@ static void sched(void)
 	mycpu()->intr_was_on = was_on;
 }
 
-/* After a process stopped running on this CPU: load the kernel's page
- * table and free a zombie's kernel stack (it was still in use until the
- * switch). proc_lock held. */
+/* After a process stopped running on this CPU: free a zombie's kernel
+ * stack (it was still in use until the switch). Its page table stays
+ * loaded until the scheduler loads the next one. proc_lock held. */
 static void after_switch(struct proc *p)
 {
 	mycpu()->proc = NULL;
-	vpmap_activate(kmap_root());
 	if (p->state == PROC_ZOMBIE && p->kstack) {
 		kstack_free(p->kstack);
 		p->kstack = NULL;
 	}
 }
 
+/* Run p on this CPU until it gives the CPU back. proc_lock held, and held
+ * again on return (p takes it before switching back). */
+static void run(struct cpu *c, struct proc *p)
+{
+	p->state = PROC_RUNNING;
+	c->proc = p;
+	c->resched = false;
+	vpmap_activate(p->as->root);
+	arch_set_kernel_stack(p->kstack);
+	arch_context_switch(&c->sched_ctx, p->ctx);
+	after_switch(p);
+}
+
 /* This CPU's scheduler loop: run runnable processes round robin, halt when
- * there are none. */
+ * there are none. From one process to the next proc_lock stays held, so
+ * the last one's page table may stay loaded until the next one's replaces
+ * it (one TLB flush per switch, not two): nobody can run, and so exit and
+ * free, the last one meanwhile. Before the lock goes, the kernel's own
+ * table is loaded. */
 noreturn void proc_scheduler(void)
 {
 	struct cpu *c = mycpu();
 
+	spin_lock(&proc_lock);
 	for (;;) {
-		struct proc *p;
+		struct proc *p = runq_pop();
 
+		if (p) {
+			run(c, p);
+			continue;
+		}
+		vpmap_activate(kmap_root());
+		spin_unlock(&proc_lock);
 		/* Halt while nothing is runnable. Interrupts are off from the
 		 * check to the halt, so neither a wakeup on this CPU nor the
 		 * kick of another (runq_push) can slip in between; the peek
@@ -129,17 +152,6 @@ noreturn void proc_scheduler(void)
 		arch_intr_disable();
 		ipi_idle_wait(runq_has_work);
 		spin_lock(&proc_lock);
-		p = runq_pop();
-		if (p) {
-			p->state = PROC_RUNNING;
-			c->proc = p;
-			c->resched = false;
-			vpmap_activate(p->as->root);
-			arch_set_kernel_stack(p->kstack);
-			arch_context_switch(&c->sched_ctx, p->ctx);
-			after_switch(p);
-		}
-		spin_unlock(&proc_lock);
 	}
 }
 

@@ -272,7 +272,6 @@ static int share_table_run(pte_t *from, paddr_t dst, vaddr_t va, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		pte_t pte = from[i];
-		unsigned perm;
 
 		if (!pte_valid(pte))
 			continue;
@@ -280,13 +279,8 @@ static int share_table_run(pte_t *from, paddr_t dst, vaddr_t va, size_t n)
 			return -1;
 		if (pte_valid(to[i]))
 			return -1;
-		perm = pte_perm(pte);
-		if (perm & PERM_W) {
-			perm = (perm & ~PERM_W) | PERM_COW;
-			pte = pte_make_leaf(pte_addr(pte), perm);
-			from[i] = pte;
-		}
-		to[i] = pte;
+		pte = pte_share_cow(pte);
+		from[i] = to[i] = pte;
 		pmem_ref(pte_addr(pte));
 	}
 	return 0;
@@ -320,8 +314,14 @@ void vpmap_flush_tlb_all(paddr_t root)
 		arch_tlb_flush_all();
 }
 
+/* Loading the root already loaded is skipped, and with it the flush: a
+ * table stays loaded only while its address space is alive, and nobody
+ * changes a process's table but the process itself (or fork, before the
+ * child runs), so this CPU's entries for it are still right. */
 void vpmap_activate(paddr_t root)
 {
+	if (mycpu()->root == root)
+		return;
 	mycpu()->root = root;
 	arch_set_root(root);
 }

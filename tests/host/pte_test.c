@@ -49,6 +49,22 @@ static void test_pte_leaf_round_trip(void)
 	}
 }
 
+/* pte_share_cow is pte_make_leaf with W traded for COW, and a no-op for
+ * a leaf that is not writable. */
+static void test_pte_share_cow(void)
+{
+	for (int i = 0; i < NTEST_PA; i++) {
+		for (size_t p = 0; p < ntest_perms; p++) {
+			unsigned perm = test_perms[p];
+			unsigned want =
+			    perm & PERM_W ? (perm & ~PERM_W) | PERM_COW : perm;
+
+			CHECK_EQ(pte_share_cow(pte_make_leaf(test_pa(i), perm)),
+				 pte_make_leaf(test_pa(i), want));
+		}
+	}
+}
+
 /* Leaves that differ only in one permission differ as PTEs. */
 static void test_pte_perm_distinct(void)
 {
@@ -106,6 +122,7 @@ static void test_mmu_constants(void)
 const struct test pte_tests[] = {
     {"pte_leaf_round_trip", test_pte_leaf_round_trip, false},
     {"pte_perm_distinct", test_pte_perm_distinct, false},
+    {"pte_share_cow", test_pte_share_cow, false},
     {"pte_table", test_pte_table, false},
     {"pte_zero_invalid", test_pte_zero_invalid, false},
     {"mmu_constants", test_mmu_constants, false},

@@ -97,6 +97,14 @@ static inline pte_t pte_make_leaf(paddr_t pa, unsigned perm)
 	return pte;
 }
 
+/* Leaf pte as one side of a copy-on-write share: a writable leaf becomes
+ * read-only and COW, any other stays as it is. The same as rebuilding it
+ * with pte_make_leaf, in two bit operations (fork does it for every page). */
+static inline pte_t pte_share_cow(pte_t pte)
+{
+	return (pte & RV_PTE_W) ? (pte & ~RV_PTE_W) | RV_PTE_COW : pte;
+}
+
 /* A non-leaf PTE pointing to the next-level table at pa. */
 static inline pte_t pte_make_table(paddr_t pa)
 {

@@ -26,8 +26,8 @@
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ul << PAGE_SHIFT)
-#define PT_LEVELS 4       /* PML4, PDPT, PD, PT */
-#define PT_INDEX_BITS 9   /* 512 entries per table */
+#define PT_LEVELS 4	/* PML4, PDPT, PD, PT */
+#define PT_INDEX_BITS 9 /* 512 entries per table */
 #define PT_ENTRIES (1ul << PT_INDEX_BITS)
 
 #define USER_TOP 0x0000800000000000ul
@@ -68,6 +68,14 @@ static inline pte_t pte_make_leaf(paddr_t pa, unsigned perm)
 	if (!(perm & PERM_X))
 		pte |= X86_PTE_NX;
 	return pte;
+}
+
+/* Leaf pte as one side of a copy-on-write share: a writable leaf becomes
+ * read-only and COW, any other stays as it is. The same as rebuilding it
+ * with pte_make_leaf, in two bit operations (fork does it for every page). */
+static inline pte_t pte_share_cow(pte_t pte)
+{
+	return (pte & X86_PTE_W) ? (pte & ~X86_PTE_W) | X86_PTE_COW : pte;
 }
 
 /* A non-leaf PTE pointing to the next-level table at pa. Leaves restrict. */
