@@ -27,7 +27,7 @@ int main(int argc, char **argv);
 #define STACK_BOTTOM (USTACK_UPPERBOUND - 10 * PAGE_SIZE)
 #define STACK_SCRATCH (5 * PAGE_SIZE) /* lowest stack bytes: never in use */
 #define TOP_SCRATCH 16 /* highest stack bytes: argv's strings, done with */
-#define PIPE_CAP 2048  /* kernel/pipe.c: the bytes a pipe holds */
+#define PIPE_CAP 4096  /* kernel/pipe.c: the bytes a pipe holds */
 #define NCHILDREN 4
 #define DEFAULT_SEED 1
 #define DEFAULT_CALLS 12000
