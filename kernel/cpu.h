@@ -25,8 +25,9 @@ struct cpu {
 	bool resched;		   /* the running process's slice is over */
 	/* Interrupts between CPUs (kernel/ipi.c). Written by this CPU, read
 	 * by the others, so through __atomic builtins. */
-	bool online;	       /* takes IPIs: set once, in kmain / kmain_ap */
-	bool idle;	       /* waiting for an interrupt in proc_scheduler */
+	bool online;   /* takes IPIs: set once, in kmain / kmain_ap */
+	uint32_t idle; /* 1: waiting for an interrupt in proc_scheduler (a word:
+			* compare-and-swap, ipi_kick_idle) */
 	uint64_t tlb_gen;      /* the last shootdown this CPU has flushed for */
 	uint64_t ipis;	       /* IPIs received */
 	struct ipi_call *call; /* a function another CPU asks this one to run */

@@ -106,6 +106,18 @@ void tlb_shootdown(void)
 	intr_pop();
 }
 
+/* Take idle CPU id for one kick (clear its idle flag), so that a burst of
+ * wakeups spreads over the idle CPUs instead of kicking one again and
+ * again. False if it is not idle or another kicker took it. */
+static bool claim_idle(int id)
+{
+	uint32_t idle = 1;
+
+	return __atomic_load_n(&cpus[id].idle, __ATOMIC_RELAXED) &&
+	       __atomic_compare_exchange_n(&cpus[id].idle, &idle, 0, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
 void ipi_kick_idle(void)
 {
 	int self;
@@ -116,8 +128,7 @@ void ipi_kick_idle(void)
 	 * work the caller just queued, or this one sees it idle. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (int id = 0; id < NCPU; id++)
-		if (id != self && ipi_cpu_is_online(id) &&
-		    __atomic_load_n(&cpus[id].idle, __ATOMIC_RELAXED)) {
+		if (id != self && ipi_cpu_is_online(id) && claim_idle(id)) {
 			arch_send_ipi(id);
 			break;
 		}
@@ -128,13 +139,13 @@ void ipi_idle_wait(bool (*has_work)(void))
 {
 	struct cpu *c = mycpu();
 
-	__atomic_store_n(&c->idle, true, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->idle, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (has_work())
 		arch_intr_enable();
 	else
 		arch_wait_for_interrupt();
-	__atomic_store_n(&c->idle, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->idle, 0, __ATOMIC_RELAXED);
 }
 
 void ipi_call(int id, void (*fn)(void *), void *arg)

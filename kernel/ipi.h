@@ -43,7 +43,8 @@ void ipi_kick_idle(void);
  * Called with interrupts off; returns with them on. */
 void ipi_idle_wait(bool (*has_work)(void));
 
-/* Run fn(arg) on online CPU id, in its IPI handler (interrupts off), and
+/* Run fn(arg) on online CPU id, in its IPI handler or wherever it polls
+ * (interrupts off, and possibly holding any lock: fn must take none), and
  * return when it has run; on the caller's CPU it is a plain call. */
 void ipi_call(int id, void (*fn)(void *), void *arg);
 

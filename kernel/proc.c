@@ -325,9 +325,12 @@ static void proc_launch(struct proc *p, struct proc *parent)
 }
 
 /* User frames a fork must leave free: one for each side's first
- * copy-on-write fault. Parent and child may take it at the same moment on
- * two CPUs, on the same page, and then both copy (docs/smp.md); on one CPU
- * the second writer of a page reuses the frame instead. */
+ * copy-on-write fault, which parent and child may take at the same moment
+ * on two CPUs, on the same page, and then both copy (docs/smp.md). A
+ * snapshot, not a reservation: other processes, or several writes by one
+ * side before the other's first, may still take the frames, and the
+ * fault that then finds none kills its process as any out-of-memory
+ * fault does. */
 #define FORK_SPARE_FRAMES 2
 
 int proc_fork(void)

@@ -49,11 +49,20 @@ static void slot_release(size_t slot)
 
 /* Give back the page tables of the stack slot at bottom if they emptied:
  * kernel stacks at a high-water mark no longer need them (a stack may
- * straddle two last-level tables). */
-static void prune_tables(vaddr_t bottom)
+ * straddle two last-level tables). Every CPU is shot down first, and only
+ * then are the tables freed: until then another CPU's paging-structure
+ * cache may still point at them, and a walk through a table reused as
+ * someone's page would read their bytes as PTEs. */
+static void prune_tables_shootdown(vaddr_t bottom)
 {
-	vpmap_prune(kmap_root(), bottom);
-	vpmap_prune(kmap_root(), bottom + KSTACK_SIZE - PAGE_SIZE);
+	paddr_t t0 = vpmap_prune(kmap_root(), bottom);
+	paddr_t t1 = vpmap_prune(kmap_root(), bottom + KSTACK_SIZE - PAGE_SIZE);
+
+	tlb_shootdown();
+	if (t0)
+		pmem_unref(t0);
+	if (t1)
+		pmem_unref(t1);
 }
 
 /* Map fresh frames for the stack in slot; false (nothing left mapped)
@@ -69,8 +78,7 @@ static bool slot_fill(size_t slot)
 			if (pa)
 				pmem_unref(pa);
 			vpmap_unmap(kmap_root(), bottom, i, VPMAP_UNREF);
-			prune_tables(bottom);
-			tlb_shootdown(); /* as in kstack_free */
+			prune_tables_shootdown(bottom);
 			return false;
 		}
 	}
@@ -111,10 +119,9 @@ void kstack_free(void *top)
 		panic("kstack_free: %p is not a kernel stack", top);
 	spin_lock(&kstack_lock);
 	vpmap_unmap(kmap_root(), bottom, STACK_PAGES, VPMAP_UNREF);
-	prune_tables(bottom);
-	/* Every CPU forgets the stack and the tables just pruned before the
-	 * slot can be handed out again, for every page table shares them. */
-	tlb_shootdown();
+	/* Every CPU forgets the stack and its pruned tables before the slot
+	 * can be handed out again, for every page table shares them. */
+	prune_tables_shootdown(bottom);
 	slot_release(slot);
 	spin_unlock(&kstack_lock);
 }

@@ -62,7 +62,9 @@ static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
 		paddr_t t = pmem_alloc(PMEM_ZERO);
 		if (!t)
 			return NULL;
-		*pte = pte_make_table(t);
+		/* Release: a reader on another CPU (vmmap of this process)
+		 * that sees the pointer sees the zeroed table behind it. */
+		__atomic_store_n(pte, pte_make_table(t), __ATOMIC_RELEASE);
 		table = table_of(t);
 	}
 	return &table[pt_index(va, 0)];
@@ -193,27 +195,27 @@ size_t vpmap_unmap(paddr_t root, vaddr_t va, size_t npages, int how)
 	return n;
 }
 
-bool vpmap_prune(paddr_t root, vaddr_t va)
+paddr_t vpmap_prune(paddr_t root, vaddr_t va)
 {
 	pte_t *table = table_of(root), *parent = NULL, *last;
 
 	for (int level = PT_LEVELS - 1; level > 0; level--) {
 		parent = &table[pt_index(va, level)];
 		if (!pte_valid(*parent) || pte_is_leaf(*parent, level))
-			return false;
+			return 0;
 		table = table_of(pte_addr(*parent));
 	}
 	last = table;
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		if (pte_valid(last[i]))
-			return false;
+			return 0;
 	/* With at least three levels the parent is never the root, so the
 	 * top-level slots every root shares stay as they are. */
 	*parent = 0;
-	/* Paging-structure caches may hold the old pointer: drop them all. */
+	/* Paging-structure caches may hold the old pointer: drop this CPU's
+	 * now; the caller frees the table once every CPU has dropped them. */
 	arch_tlb_flush_all();
-	pmem_unref(V2P(last));
-	return true;
+	return V2P(last);
 }
 
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *perm)
@@ -249,9 +251,11 @@ size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
 		/* Only a right taken away needs a flush: a CPU still holding
 		 * the weaker entry takes a spurious fault, which the fault
 		 * policy answers with a flush of that page. */
-		if (takes_rights(pte_perm(*pte), perm))
-			vpmap_flush_tlb(root, va);
+		unsigned old = pte_perm(*pte);
+
 		*pte = pte_make_leaf(pte_addr(*pte), perm);
+		if (takes_rights(old, perm))
+			vpmap_flush_tlb(root, va);
 		n++;
 	}
 	return n;

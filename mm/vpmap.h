@@ -46,10 +46,12 @@ int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm);
  * Returns the number of pages that were mapped. */
 size_t vpmap_unmap(paddr_t root, vaddr_t va, size_t npages, int how);
 
-/* Free the last-level table that covers va if no entry in it is valid,
- * so a kernel area that shrinks gives its table pages back. Returns
- * whether a table was freed. */
-bool vpmap_prune(paddr_t root, vaddr_t va);
+/* Detach the last-level table that covers va if no entry in it is valid,
+ * so a kernel area that shrinks can give its table pages back, and flush
+ * this CPU's TLB. Returns the table's frame (0: nothing detached), which
+ * the caller frees with pmem_unref once no CPU can still walk through the
+ * old pointer (kstack_free: after tlb_shootdown). */
+paddr_t vpmap_prune(paddr_t root, vaddr_t va);
 
 /* Is va mapped? If so, store the frame and the neutral permissions (either
  * pointer may be NULL). */

@@ -6,6 +6,7 @@
 #include "arch/x86_64/lapic.h"
 
 #include "arch/x86_64/layout.h"
+#include "kernel/cpu.h"
 #include "kernel/kprintf.h"
 #include "mm/kmap.h"
 
@@ -65,15 +66,19 @@ void lapic_eoi(void)
 }
 
 /* Send the IPI described by icr (the low word) to APIC id apic, and wait
- * until this APIC has handed it on. */
+ * until this APIC has handed it on. Interrupts off meanwhile: an interrupt
+ * handler that sent an IPI between the two writes would change the
+ * destination under us. */
 static void send_ipi(unsigned apic, uint32_t icr)
 {
+	intr_push();
 	lapic_write(LAPIC_ICR_HIGH, apic << 24);
 	lapic_write(LAPIC_ICR_LOW, icr);
 	for (int i = 0; lapic_read(LAPIC_ICR_LOW) & ICR_PENDING; i++)
 		if (i == IPI_SPINS)
 			panic("lapic: IPI 0x%x to apic %u stays pending", icr,
 			      apic);
+	intr_pop();
 }
 
 void lapic_send_init(unsigned apic)

@@ -84,7 +84,10 @@ trap_save_regs:
  * exit swapgs would run the kernel with the user's gs base. A frame the
  * syscall instruction made leaves by sysretq (cheaper than iretq), unless
  * its rip is not a canonical user address: sysretq would then fault in
- * ring 0 on the user's stack. */
+ * ring 0 on the user's stack. (iretq to such a rip would fault in ring 0
+ * too, after the swapgs, and panic; neither happens, since a user rip is
+ * always inside a mapped user page: the page below USER_TOP is never
+ * mapped and exec checks the ELF entry point.) */
 trap_exit:
 	cli
 	cmpq $VEC_SYSCALL, TF_VECTOR(%rsp)

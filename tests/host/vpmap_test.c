@@ -561,27 +561,31 @@ static void test_vpmap_table_pages(void)
 	CHECK_EQ(pmem_free_count(), free0);
 }
 
-/* vpmap_prune frees a last-level table only once it is empty, clears its
- * parent's entry, flushes every translation, and never touches the root. */
+/* vpmap_prune detaches a last-level table only once it is empty, clears
+ * its parent's entry, flushes every translation, never touches the root,
+ * and leaves freeing the table to the caller. */
 static void test_vpmap_prune(void)
 {
 	size_t free0 = pmem_free_count();
-	paddr_t root = vpmap_create(), pa[2];
+	paddr_t root = vpmap_create(), pa[2], table;
 	unsigned flushes;
 
 	CHECK(root);
 	CALL(map_new(root, VA(0), PERM_R, &pa[0]));
 	CALL(map_new(root, VA(1), PERM_R, &pa[1]));
-	CHECK(!vpmap_prune(root, VA(0)));
+	CHECK_EQ(vpmap_prune(root, VA(0)), 0);
 	CHECK_EQ(vpmap_unmap(root, VA(0), 1, VPMAP_UNREF), 1);
-	CHECK(!vpmap_prune(root, VA(0)));
+	CHECK_EQ(vpmap_prune(root, VA(0)), 0);
 	CHECK_EQ(vpmap_table_pages(root), PT_LEVELS);
 	CHECK_EQ(vpmap_unmap(root, VA(1), 1, VPMAP_UNREF), 1);
 	flushes = arch_calls.flush_all;
-	CHECK(vpmap_prune(root, VA(1)));
+	table = vpmap_prune(root, VA(1));
+	CHECK(table != 0);
+	CHECK_EQ(pmem_refcount(table), 1); /* detached, not freed */
+	pmem_unref(table);
 	CHECK_EQ(arch_calls.flush_all, flushes + 1);
 	CHECK_EQ(vpmap_table_pages(root), PT_LEVELS - 1);
-	CHECK(!vpmap_prune(root, VA(1)));
+	CHECK_EQ(vpmap_prune(root, VA(1)), 0);
 	CHECK_EQ(vpmap_map(root, VA(1), pa[1] = pmem_alloc(0), PERM_R), 0);
 	CHECK_EQ(vpmap_table_pages(root), PT_LEVELS);
 	vpmap_destroy(root);
