@@ -198,9 +198,12 @@ void proc_wakeup(const void *chan)
 	spin_unlock(&proc_lock);
 }
 
+/* Whole ticks for ms, plus one: the tick now in progress may be about to
+ * end, and "at least ms" must hold even then. */
 void proc_sleep_ms(unsigned ms)
 {
-	uint64_t until = timer_ticks() + ((uint64_t)ms * TIMER_HZ + 999) / 1000;
+	uint64_t until =
+	    timer_ticks() + ((uint64_t)ms * TIMER_HZ + 999) / 1000 + 1;
 
 	if (ms == 0) {
 		proc_yield();

@@ -113,6 +113,7 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	}
 	if (pmem_frames.hi <= pmem_frames.lo)
 		panic("pmem_init: no usable RAM");
+	pmem_frames.n = (pmem_frames.hi - pmem_frames.lo) >> PAGE_SHIFT;
 
 	array.need =
 	    ROUND_UP(((pmem_frames.hi - pmem_frames.lo) >> PAGE_SHIFT) *
@@ -154,8 +155,10 @@ paddr_t pmem_alloc(int flags)
 	return page_addr(pg);
 }
 
-void pmem_free_frame(struct page *pg)
+void pmem_last_unref(struct page *pg, paddr_t pa)
 {
+	if (pg->refcount < 0 || pg->kind != PAGE_USED)
+		pmem_bad_frame("pmem_unref: free or reserved", pa);
 	spin_lock(&pmem_lock);
 	pg->kind = PAGE_FREE;
 	pg->next = free_list;

@@ -61,48 +61,49 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 paddr_t pmem_alloc(int flags);
 /* The frame table, one struct page per frame in [lo, hi): pmem.c's, read
  * by the inline functions below (fork and exit call them once per page,
- * so they are not worth a call each). */
+ * so they are not worth a call each, and each check is one branch: under
+ * an emulator a branch is what a check costs). */
 extern struct pmem_frames {
 	struct page *pages;
 	paddr_t lo, hi; /* page-aligned */
+	size_t n;	/* frames: (hi - lo) / PAGE_SIZE */
 } pmem_frames;
 
 /* Panic about frame pa: what is wrong with it. */
 noreturn void pmem_bad_frame(const char *what, paddr_t pa);
-/* Put a frame whose count just reached 0 back on the free list. */
-void pmem_free_frame(struct page *pg);
+/* The slow end of pmem_unref, for frame pa whose count went to 0 or
+ * below: back on the free list, or a panic (it was free or reserved). */
+void pmem_last_unref(struct page *pg, paddr_t pa);
 
-/* The struct page of an allocated-or-free frame; panics outside RAM. */
+/* The struct page of an allocated-or-free frame; panics outside RAM (an
+ * address below lo wraps to a huge index). */
 static inline struct page *pmem_page(paddr_t pa)
 {
-	if (pa < pmem_frames.lo || pa >= pmem_frames.hi)
+	size_t i = (pa - pmem_frames.lo) >> PAGE_SHIFT;
+
+	if (i >= pmem_frames.n)
 		pmem_bad_frame("pmem_page: not RAM", pa);
-	return &pmem_frames.pages[(pa - pmem_frames.lo) >> PAGE_SHIFT];
+	return &pmem_frames.pages[i];
 }
 
-/* Add a reference to an allocated frame. */
+/* Add a reference to an allocated frame. A free or reserved frame has
+ * count 0, so one test catches both. */
 static inline void pmem_ref(paddr_t pa)
 {
 	struct page *pg = pmem_page(pa);
 
-	if (pg->kind == PAGE_RESERVED ||
-	    __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) <= 0)
-		pmem_bad_frame("pmem_ref: not allocated", pa);
+	if (__atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) <= 0)
+		pmem_bad_frame("pmem_ref: free or reserved", pa);
 }
 
-/* Drop a reference; the frame is freed when the count reaches 0. */
+/* Drop a reference; the frame is freed when the count reaches 0 (and a
+ * free or reserved frame, count 0, panics there). */
 static inline void pmem_unref(paddr_t pa)
 {
 	struct page *pg = pmem_page(pa);
-	int left;
 
-	if (pg->kind == PAGE_RESERVED)
-		pmem_bad_frame("pmem_unref: reserved", pa);
-	left = __atomic_sub_fetch(&pg->refcount, 1, __ATOMIC_ACQ_REL);
-	if (left < 0)
-		pmem_bad_frame("pmem_unref: not allocated", pa);
-	if (left == 0)
-		pmem_free_frame(pg);
+	if (__atomic_sub_fetch(&pg->refcount, 1, __ATOMIC_ACQ_REL) <= 0)
+		pmem_last_unref(pg, pa);
 }
 
 /* The frame's current reference count (0 when free). */
