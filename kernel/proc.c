@@ -243,11 +243,12 @@ int proc_kill(int pid)
 
 void trap_user_return(void)
 {
-	struct proc *p = mycpu()->proc;
+	struct cpu *c = mycpu();
+	struct proc *p = c->proc;
 
-	if (mycpu()->resched) {
-		mycpu()->resched = false;
-		proc_yield();
+	if (c->resched) {
+		c->resched = false;
+		proc_yield(); /* c is stale from here: p may run elsewhere */
 	}
 	if (p->killed)
 		proc_exit(-1);

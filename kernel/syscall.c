@@ -286,7 +286,7 @@ void syscall_handle(struct trapframe *tf)
 
 	for (int i = 0; i < 6; i++)
 		args[i] = tf_syscall_arg(tf, i);
-	if (proc_killed())
+	if (proc_current()->killed)
 		return; /* it exits on the way out: no more calls */
 	/* Interrupts on while the call runs: a long one (an eager fork of
 	 * 64 MiB takes 200 ms under TCG) must not hold up the tick, or
