@@ -11,7 +11,7 @@
  * Traps from kernel mode: page faults go to mm_page_fault, the timer to
  * timer_tick, IPIs to ipi_receive, anything else panics. Every one of
  * these is called with interrupts off, on both machines; syscall_handle
- * turns them on while the call itself runs.
+ * turns them on while a call that may run long runs.
  */
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H
