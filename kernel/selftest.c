@@ -259,6 +259,45 @@ static bool shootdown_on(int id)
 	return true;
 }
 
+/* IPIs received by every CPU but the caller. */
+static uint64_t others_received(void)
+{
+	uint64_t n = 0;
+
+	for (int id = 0; id < NCPU; id++)
+		if (id != mycpu()->id && ipi_cpu_is_online(id))
+			n += ipi_received(id);
+	return n;
+}
+
+/* Is any CPU but the caller idle in its scheduler loop? */
+static bool other_idle(void)
+{
+	for (int id = 0; id < NCPU; id++)
+		if (id != mycpu()->id && ipi_cpu_is_online(id) &&
+		    __atomic_load_n(&cpus[id].idle, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+/* Once another CPU idles, ipi_kick_idle sends it an IPI (nothing else
+ * sends any while the self-tests run: no process exists yet). */
+static bool kick_wakes_idle(void)
+{
+	uint64_t start = timer_ticks(), before;
+
+	while (!other_idle() && timer_ticks() < start + TIMER_HZ)
+		arch_wait_for_interrupt();
+	CHECK(other_idle());
+	before = others_received();
+	ipi_kick_idle();
+	start = timer_ticks();
+	while (others_received() == before && timer_ticks() < start + TIMER_HZ)
+		arch_wait_for_interrupt();
+	CHECK(others_received() > before);
+	return true;
+}
+
 /* Print how long n shootdowns take (to the timer's 10 ms). */
 static void time_shootdowns(int n)
 {
@@ -271,7 +310,8 @@ static void time_shootdowns(int n)
 }
 
 /* Every other CPU takes an IPI, runs a function for us, and forgets a
- * kernel translation when shot down; one CPU alone has nothing to test. */
+ * kernel translation when shot down; an idle one is kicked awake; one CPU
+ * alone has nothing to test. */
 static bool test_ipi(void)
 {
 	int others = 0;
@@ -292,6 +332,7 @@ static bool test_ipi(void)
 	}
 	kprintf("  %d other cpu(s) answered\n", others);
 	CHECK(others > 0);
+	CHECK(kick_wakes_idle());
 	time_shootdowns(1000);
 	return true;
 }

@@ -130,49 +130,45 @@ static void ipi_interrupt(void)
 	ipi_receive();
 }
 
-/* A trap from user mode: syscall, page fault, timer or IPI; any other exception
- * kills the process. Only page faults report an address on x86 (CR2), and
- * they go to mm/, so the kill message has address 0. */
-static void user_trap(struct trapframe *tf)
+/* What user and kernel mode share: a page fault goes to mm/, the timer
+ * to the tick, an IPI to ipi_receive, a spurious interrupt nowhere (and no
+ * EOI: nothing is in service). Returns false for any other vector. */
+static bool common_trap(struct trapframe *tf)
 {
 	switch (tf->vector) {
-	case VEC_SYSCALL:
-		syscall_handle(tf);
-		return;
 	case VEC_PAGE_FAULT:
 		page_fault(tf);
-		return;
+		return true;
 	case VEC_TIMER:
 		timer_interrupt();
-		return;
+		return true;
 	case VEC_IPI:
 		ipi_interrupt();
-		return;
+		return true;
 	case VEC_PIC_SPURIOUS:
 	case VEC_APIC_SPURIOUS:
-		return; /* no EOI: nothing is in service */
+		return true;
 	}
-	trap_user_kill(trap_name(tf->vector), tf->rip, 0);
+	return false;
 }
 
-/* A trap from kernel mode: page fault -> mm/, timer -> tick, IPI, spurious
- * interrupt -> nothing; anything else is a kernel bug and panics. */
+/* A trap from user mode: a system call, or a common trap; any other
+ * exception kills the process. Only page faults report an address on x86
+ * (CR2), and they go to mm/, so the kill message has address 0. */
+static void user_trap(struct trapframe *tf)
+{
+	if (tf->vector == VEC_SYSCALL)
+		syscall_handle(tf);
+	else if (!common_trap(tf))
+		trap_user_kill(trap_name(tf->vector), tf->rip, 0);
+}
+
+/* A trap from kernel mode: a common trap; anything else is a kernel bug
+ * and panics. */
 static void kernel_trap(struct trapframe *tf)
 {
-	switch (tf->vector) {
-	case VEC_PAGE_FAULT:
-		page_fault(tf);
+	if (common_trap(tf))
 		return;
-	case VEC_TIMER:
-		timer_interrupt();
-		return;
-	case VEC_IPI:
-		ipi_interrupt();
-		return;
-	case VEC_PIC_SPURIOUS:
-	case VEC_APIC_SPURIOUS:
-		return;
-	}
 	print_trapframe(tf);
 	panic_at(tf->rip, tf->rbp,
 		 "unexpected trap: %s (vector %lu, error 0x%lx), pc %pS",
