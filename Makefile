@@ -66,6 +66,18 @@ KSRCS := $(wildcard kernel/*.c kernel/*.S mm/*.c) $(ARCH_SRCS)
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 # User programs and the initrd: USER_INITRD.
+# Objects depend on the flags they were built with: a build directory reused
+# with other knobs (FORK, RISCV_MODE, EXTRA_CFLAGS, with an explicit BUILD=)
+# rebuilds instead of mixing objects of both. The stamp's date moves only
+# when the flags change.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW = $(CFLAGS) | $(ASFLAGS) | $(USER_CFLAGS) | $(EXTRA_CFLAGS)
+$(FLAGS_STAMP): FORCE
+	$(shell mkdir -p $(@D))$(file >$@.new,$(FLAGS_NOW))
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+# (no file is named FORCE: a rule that depends on it always runs)
+FORCE:
+
 include user/user.mk
 # make bench, bench-table, bench-plot.
 include tests/bench/bench.mk
@@ -89,12 +101,12 @@ deps: $(BUILD)/.deps
 ## knob V: 1 shows whole commands
 Q := $(if $(V),,@)
 
-$(BUILD)/%.c.o: %.c | $(BUILD)/.deps
+$(BUILD)/%.c.o: %.c $(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC    $<")
 	$(Q)$(CC_ARCH) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/%.S.o: %.S | $(BUILD)/.deps
+$(BUILD)/%.S.o: %.S $(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS    $<")
 	$(Q)$(CC_ARCH) $(ASFLAGS) -c $< -o $@

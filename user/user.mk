@@ -82,19 +82,19 @@ USER_TEST_NAMES := $(shell for t in $(notdir $(USER_TEST_PROGS) \
 user: $(USER_INITRD)
 
 $(USER_CRT0) $(filter %.S.o,$(USER_LIB_OBJS)): \
-		$(USER_BUILD)/obj/%.S.o: %.S | $(BUILD)/.deps
+		$(USER_BUILD)/obj/%.S.o: %.S $(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS    $<")
 	$(Q)$(CC_ARCH) $(USER_CFLAGS) -c $< -o $@
 
 $(filter %.c.o,$(USER_LIB_OBJS)) $(USER_OWN_OBJS): \
-		$(USER_BUILD)/obj/%.c.o: %.c | $(BUILD)/.deps
+		$(USER_BUILD)/obj/%.c.o: %.c $(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC    $<")
 	$(Q)$(CC_ARCH) $(USER_CFLAGS) -c $< -o $@
 
 $(USER_EXTRA_OBJS): $(USER_BUILD)/extra/%.o: $(EXTRA_TESTS)/%.c \
-		| $(BUILD)/.deps
+		$(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC    $< (EXTRA_CFLAGS)")
 	$(Q)$(CC_ARCH) $(EXTRA_CFLAGS) $(USER_BASE_CFLAGS) -c $< -o $@
