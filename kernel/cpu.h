@@ -11,10 +11,11 @@ struct ipi_call;
 
 struct cpu {
 	struct cpu *self; /* first: x86_64 reads it as %gs:0 */
-	/* Second: words of the arch's own at fixed offsets 8 and 16, for
-	 * trap-entry code that has no free register (x86_64's syscall entry
-	 * keeps the user rsp and the kernel stack top here). */
-	uintptr_t arch_words[2];
+	/* Second: words of the arch's own at fixed offsets 8, 16, 24, 32,
+	 * for trap-entry code that has no free register (x86_64's syscall
+	 * entry keeps the user rsp and the kernel stack top here; RISC-V's
+	 * trap entry its overflow stack and two saved registers). */
+	uintptr_t arch_words[4];
 	int id;		   /* 0 for the boot CPU */
 	int intr_depth;	   /* nesting of intr_push */
 	bool intr_was_on;  /* interrupts on before the outermost intr_push */

@@ -395,6 +395,26 @@ static void fault_trap(void)
 	__builtin_trap();
 }
 
+/* Recurse with 512 bytes of locals per call until the stack runs out
+ * (the limit is far beyond any kernel stack). */
+static unsigned deep(unsigned n)
+{
+	volatile char pad[512];
+
+	pad[0] = (char)n;
+	if (n > 1000000)
+		return pad[0];
+	return pad[0] + deep(n + 1) + pad[511];
+}
+
+/* The kernel stack runs into its guard page: the kernel must panic naming
+ * a stack overflow (not loop, nor report some other fault). */
+static void fault_stack_overflow(void)
+{
+	kprintf("selftest: overflowing the kernel stack\n");
+	kprintf("selftest: deep() returned %u\n", deep(0));
+}
+
 struct selftest {
 	const char *name;
 	int cpus;	     /* CPUs it needs; "all" skips it with fewer */
@@ -416,6 +436,7 @@ static const struct selftest tests[] = {
     {"fault_user_read", 1, NULL, fault_user_read},
     {"fault_user_exec", 1, NULL, fault_user_exec},
     {"fault_trap", 1, NULL, fault_trap},
+    {"fault_stack_overflow", 1, NULL, fault_stack_overflow},
 };
 
 static int online_cpus(void)

@@ -232,6 +232,17 @@ check_trap() {
 		fault_trap
 }
 
+# check_stack_overflow ARCH: a kernel stack running into its guard page
+# (selftest fault_stack_overflow) must panic by that name, naming the
+# recursing function and, in the backtrace, the test (x86_64: from the
+# double fault on its own stack; RISC-V: from the hart's overflow stack).
+check_stack_overflow() {
+	boot "$1" fault_stack_overflow 256M "selftest=fault_stack_overflow" \
+		"a panic on fault_stack_overflow"
+	judge_panic "$1" fault_stack_overflow "panic: kernel stack overflow: " \
+		"(deep+0x" fault_stack_overflow
+}
+
 # check_low_memory ARCH: the course's low-memory test, a chain of 35 live
 # processes, must run at MEM=8M.
 check_low_memory() {
@@ -348,6 +359,7 @@ for arch in "${ARCHES[@]}"; do
 	check_fault "$arch" fault_user_read read "user page" fault_user_read
 	check_fault "$arch" fault_user_exec execute "user page" selftest_run
 	check_trap "$arch"
+	check_stack_overflow "$arch"
 	check_memory "$arch" 8
 	check_memory "$arch" 2048
 	check_user_tests "$arch"

@@ -4,11 +4,14 @@
  * afterwards the kernel page table maps only what kmap_mmio asked for.
  */
 #include "arch/riscv/platform.h"
+#include "arch/riscv/trapframe.h"
 #include "kernel/arch.h"
+#include "kernel/cpu.h"
 #include "mm/kmap.h"
 
 void arch_devices_init(void)
 {
+	riscv_overflow_stack_init(mycpu());
 	uart_remap(kmap_mmio(UART0_PA, PAGE_SIZE));
 	power_init(kmap_mmio(SIFIVE_TEST_PA, PAGE_SIZE));
 }

@@ -20,6 +20,7 @@
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/platform.h"
 #include "arch/riscv/sbi.h"
+#include "arch/riscv/trapframe.h"
 #include "kernel/arch.h"
 #include "kernel/cpu.h"
 #include "kernel/kprintf.h"
@@ -136,6 +137,7 @@ static bool hart_boot(struct hart_boot *h, int id)
 	}
 	cpus[id].self = &cpus[id];
 	cpus[id].id = id;
+	riscv_overflow_stack_init(&cpus[id]);
 	h->satp = riscv_satp(kmap_root());
 	h->stack_top = (uintptr_t)top;
 	h->cpu = &cpus[id];
@@ -144,6 +146,7 @@ static bool hart_boot(struct hart_boot *h, int id)
 	if (err) {
 		h->state = HART_STOPPED;
 		kstack_free(top);
+		kstack_free((void *)cpus[id].arch_words[0]);
 		kprintf("smp: hart %lu: SBI hart_start error %ld\n", h->hartid,
 			err);
 		return false;
@@ -192,8 +195,8 @@ noreturn void riscv_ap_boot(struct hart_boot *h)
 {
 	uint32_t starting = HART_STARTING;
 
+	arch_cpu_set(h->cpu); /* before stvec: trap_entry relies on tp */
 	arch_trap_init();
-	arch_cpu_set(h->cpu);
 	if (!__atomic_compare_exchange_n(&h->state, &starting, HART_RUNNING,
 					 false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))

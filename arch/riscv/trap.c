@@ -10,9 +10,11 @@
 #include "arch/riscv/platform.h"
 #include "arch/riscv/trapframe.h"
 #include "kernel/arch.h"
+#include "kernel/cpu.h"
 #include "kernel/ipi.h"
 #include "kernel/kprintf.h"
 #include "mm/fault.h"
+#include "mm/kstack.h"
 
 _Static_assert(__builtin_offsetof(struct trapframe, x[31]) == TF_X(31),
 	       "trapframe.h: registers");
@@ -43,7 +45,6 @@ _Static_assert(TRAP_STACK_SIZE >= TRAPFRAME_SIZE + 16 &&
 #define EXC_ECALL_U 8
 #define EXC_INST_PAGE_FAULT 12
 #define EXC_LOAD_PAGE_FAULT 13
-#define EXC_STORE_PAGE_FAULT 15
 
 extern char trap_entry[];
 
@@ -172,6 +173,32 @@ static void interrupt(const struct trapframe *tf)
 	default:
 		unexpected_trap(tf);
 	}
+}
+
+_Static_assert(__builtin_offsetof(struct cpu, arch_words[0]) ==
+		       CPU_OVERFLOW_STACK &&
+		   __builtin_offsetof(struct cpu, arch_words[1]) ==
+		       CPU_PARK_T0 &&
+		   __builtin_offsetof(struct cpu, arch_words[2]) == CPU_PARK_T1,
+	       "trapframe.h: struct cpu's arch words");
+
+noreturn void riscv_stack_overflow(struct trapframe *tf)
+{
+	dump_trapframe(tf);
+	panic_at(tf->sepc, tf->s0,
+		 "kernel stack overflow: write at %p, sp %p, pc %pS",
+		 (void *)tf->stval, (void *)tf->sp, (void *)tf->sepc);
+}
+
+/* Give this hart an overflow stack for trap_entry (a kernel stack of its
+ * own, so a guard page is below it too). */
+void riscv_overflow_stack_init(struct cpu *c)
+{
+	void *top = kstack_alloc();
+
+	if (!top)
+		panic("riscv: no overflow stack for cpu %d", c->id);
+	c->arch_words[0] = (uintptr_t)top;
 }
 
 void riscv_kernel_trap(struct trapframe *tf)

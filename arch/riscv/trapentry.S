@@ -43,6 +43,23 @@ trap_entry:
 	csrrw	sp, sscratch, sp
 	bnez	sp, from_user		/* sp = kernel stack top */
 	csrr	sp, sscratch		/* from the kernel: its own stack */
+	/* A store fault near sp is the stack running into its guard page:
+	 * a frame below sp would fault again, forever. Then the frame goes
+	 * on this hart's overflow stack instead (t0, t1 parked in struct
+	 * cpu meanwhile; tp is the CPU's record in the kernel). */
+	sd	t0, CPU_PARK_T0(tp)
+	sd	t1, CPU_PARK_T1(tp)
+	csrr	t0, scause
+	li	t1, EXC_STORE_PAGE_FAULT
+	bne	t0, t1, 1f
+	csrr	t0, stval
+	sub	t0, t0, sp
+	li	t1, STACK_OVERFLOW_REACH
+	add	t0, t0, t1		/* stval - sp + reach, unsigned */
+	slli	t1, t1, 1
+	bltu	t0, t1, stack_overflow
+1:	ld	t0, CPU_PARK_T0(tp)
+	ld	t1, CPU_PARK_T1(tp)
 	addi	sp, sp, -TRAP_STACK_SIZE
 	save_gprs
 	save_csrs
@@ -61,6 +78,18 @@ trap_entry:
 	.endr
 	ld	sp, TF_X(2)(sp)
 	sret
+
+/* The kernel stack overflowed: the frame on the overflow stack, and a
+ * panic that names it (sscratch still holds the interrupted sp). */
+stack_overflow:
+	ld	sp, CPU_OVERFLOW_STACK(tp)
+	ld	t0, CPU_PARK_T0(tp)
+	ld	t1, CPU_PARK_T1(tp)
+	addi	sp, sp, -TRAP_STACK_SIZE
+	save_gprs
+	save_csrs
+	mv	a0, sp
+	call	riscv_stack_overflow
 
 /* From user mode: the frame goes at the very top of the kernel stack
  * (arch_trapframe), and the backtrace stops at the record (fp 0). */

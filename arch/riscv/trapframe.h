@@ -8,12 +8,34 @@
 
 #include <arch/trapframe.h>
 
+/* struct cpu's arch_words (kernel/cpu.h), reached through tp: the top of
+ * this hart's overflow stack, and two words to park t0 and t1 while the
+ * trap entry decides which stack the frame goes on. */
+#define CPU_OVERFLOW_STACK 8
+#define CPU_PARK_T0 16
+#define CPU_PARK_T1 24
+/* scause of a store page fault (privileged spec, "supervisor cause
+ * register values after trap"); trap.c has the others. */
+#define EXC_STORE_PAGE_FAULT 15
+/* A store fault this close to sp (either side) is the kernel stack running
+ * into its guard page. */
+#define STACK_OVERFLOW_REACH 8192
+
 #ifndef __ASSEMBLY__
 #include "kernel/types.h"
 
 /* A trap taken in S-mode (sscratch was 0): handle it and return to
  * trapentry.S, which resumes the interrupted kernel code. */
 void riscv_kernel_trap(struct trapframe *tf);
+
+/* A kernel stack ran into its guard page: tf (on this hart's overflow
+ * stack) holds the registers of the store that faulted. Panics. */
+noreturn void riscv_stack_overflow(struct trapframe *tf);
+
+/* Allocate c's overflow stack (before c takes any trap that could need
+ * it: the boot hart in arch_devices_init, the others before they start). */
+struct cpu;
+void riscv_overflow_stack_init(struct cpu *c);
 
 /* A trap taken in U-mode, tf at the top of the kernel stack, tp already the
  * CPU's record: handle it, then trap_user_return, then back to user mode. */

@@ -28,7 +28,6 @@ struct idt_ptr {
  * not a trap gate: an interrupt taken before trapentry.S's swapgs would
  * run the kernel with the user's gs base. */
 #define GATE_INTERRUPT_USER 0xee
-#define VEC_DOUBLE_FAULT 8
 
 static struct gate idt[256];
 

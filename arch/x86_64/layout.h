@@ -22,6 +22,7 @@
 /* Interrupt vectors: the legacy PIC's IRQ 0-15 are remapped to 32-47 (and
  * all masked); each CPU's local APIC timer has a vector of its own. Plain
  * numbers, because trapentry.S builds symbol names from them. */
+#define VEC_DOUBLE_FAULT 8 /* on its own stack (IST1) */
 #define VEC_PAGE_FAULT 14
 #define VEC_IRQ0 32
 /* IRQ 7: what the master PIC sends when a request vanished before it was

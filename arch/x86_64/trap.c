@@ -163,12 +163,33 @@ static void user_trap(struct trapframe *tf)
 		trap_user_kill(trap_name(tf->vector), tf->rip, 0);
 }
 
+/* A fault this close to rsp (either side) is the stack running into its
+ * guard page. */
+#define STACK_OVERFLOW_REACH 8192
+
+/* A double fault whose page fault (CR2) was next to rsp: the kernel stack
+ * ran into its guard page, and the CPU could not push the page fault's
+ * frame there, so it came here on the IST1 stack. Panics. */
+static void check_stack_overflow(const struct trapframe *tf)
+{
+	uint64_t cr2 = read_cr2();
+
+	if (tf->vector != VEC_DOUBLE_FAULT ||
+	    cr2 - tf->rsp + STACK_OVERFLOW_REACH >= 2 * STACK_OVERFLOW_REACH)
+		return;
+	print_trapframe(tf);
+	panic_at(tf->rip, tf->rbp,
+		 "kernel stack overflow: write at %p, sp %p, pc %pS",
+		 (void *)cr2, (void *)tf->rsp, (void *)tf->rip);
+}
+
 /* A trap from kernel mode: a common trap; anything else is a kernel bug
- * and panics. */
+ * and panics (a stack overflow by that name). */
 static void kernel_trap(struct trapframe *tf)
 {
 	if (common_trap(tf))
 		return;
+	check_stack_overflow(tf);
 	print_trapframe(tf);
 	panic_at(tf->rip, tf->rbp,
 		 "unexpected trap: %s (vector %lu, error 0x%lx), pc %pS",
