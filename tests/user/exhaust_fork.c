@@ -273,27 +273,14 @@ static int forker(int release_r, int release_w, int result)
 	return OK;
 }
 
-/* Spawn "exhaust_fork what ..." (printf-style) or fail. */
-static int start(const char *fmt, int a, int b, int c)
-{
-	char args[64];
-	int pid;
-
-	snprintf(args, sizeof(args), fmt, a, b, c);
-	pid = spawn(args);
-	if (pid < 0)
-		error("spawn(\"%s\"): %d", args, pid);
-	return pid;
-}
-
 static void flat_flood(long *alive, long *failed)
 {
 	int release[2], result[2], pid, status;
 	long figures[2] = {0, 0};
 
 	assert(pipe(release) == ERR_OK && pipe(result) == ERR_OK);
-	pid = start("exhaust_fork forker %d %d %d", release[0], release[1],
-		    result[1]);
+	pid = spawnf("exhaust_fork forker %d %d %d", release[0], release[1],
+		     result[1]);
 	close(result[1]);
 	close(release[0]);
 	close(release[1]);
@@ -319,7 +306,7 @@ static int tree_flood(int *nodes)
 	long got;
 
 	assert(pipe(release) == ERR_OK && pipe(ready) == ERR_OK);
-	pid = start("exhaust_fork node %d %d", release[0], ready[1], 0);
+	pid = spawnf("exhaust_fork node %d %d", release[0], ready[1]);
 	close(ready[1]);
 	close(release[0]);
 	while ((got = read(ready[0], buf, sizeof(buf))) > 0)
@@ -348,8 +335,8 @@ static int start_hog(int *pid)
 	if (si.free_pages <= CAP)
 		return -1;
 	assert(pipe(ready) == ERR_OK && pipe(hold) == ERR_OK);
-	*pid = start("exhaust_fork hog %d %d %d", (int)(si.free_pages - CAP),
-		     hold[0], ready[1]);
+	*pid = spawnf("exhaust_fork hog %d %d %d", (int)(si.free_pages - CAP),
+		      hold[0], ready[1]);
 	close(hold[0]);
 	close(ready[1]);
 	(void)pipe_await(ready[0]);

@@ -133,19 +133,6 @@ static int cow(size_t pages)
 	return completed * 100 + killed;
 }
 
-/* Spawn "exhaust_mem ..." (printf-style) or fail. */
-static int start(const char *fmt, long a, long b, long c)
-{
-	char args[64];
-	int pid;
-
-	snprintf(args, sizeof(args), fmt, a, b, c);
-	pid = spawn(args);
-	if (pid < 0)
-		error("spawn(\"%s\"): %d", args, pid);
-	return pid;
-}
-
 /* Spawn a holder that keeps at most target frames free until the
  * returned fd closes. */
 static int start_hold(size_t target, int *pid)
@@ -153,8 +140,8 @@ static int start_hold(size_t target, int *pid)
 	int ready[2], release[2];
 
 	assert(pipe(ready) == ERR_OK && pipe(release) == ERR_OK);
-	*pid = start("exhaust_mem hold %ld %ld %ld", (long)target, release[0],
-		     ready[1]);
+	*pid = spawnf("exhaust_mem hold %ld %d %d", (long)target, release[0],
+		      ready[1]);
 	close(release[0]);
 	close(ready[1]);
 	(void)pipe_await(ready[0]);
@@ -179,7 +166,7 @@ static void eaters(void)
 
 	assert(pipe(go) == ERR_OK);
 	for (int i = 0; i < NEATERS; i++)
-		pids[i] = start("exhaust_mem eat %ld", go[0], 0, 0);
+		pids[i] = spawnf("exhaust_mem eat %d", go[0]);
 	close(go[0]);
 	close(go[1]); /* all at once */
 	for (int i = 0; i < NEATERS; i++) {
@@ -234,7 +221,7 @@ static void cow_children(int *completed, int *killed)
 		return;
 	kills0 = si.num_kill;
 	free0 = free_pages();
-	pid = start("exhaust_mem cow %ld", (long)(free0 / (NCOW / 2)), 0, 0);
+	pid = spawnf("exhaust_mem cow %ld", (long)(free0 / (NCOW / 2)));
 	assert(wait(pid, &status) == pid);
 	if (status == -1)
 		error("the copy-on-write parent was killed");

@@ -161,19 +161,6 @@ static int hold(size_t target, int r, int w)
 	return 0;
 }
 
-/* Spawn "exhaust_pipes ..." (printf-style) or fail. */
-static int start(const char *fmt, long a, long b, long c, long d)
-{
-	char args[64];
-	int pid;
-
-	snprintf(args, sizeof(args), fmt, a, b, c, d);
-	pid = spawn(args);
-	if (pid < 0)
-		error("spawn(\"%s\"): %d", args, pid);
-	return pid;
-}
-
 /* Return: the processes refused for memory; *bottom: the free frames
  * seen then. */
 static int pipes_everywhere(size_t *bottom)
@@ -186,10 +173,10 @@ static int pipes_everywhere(size_t *bottom)
 	       pipe(says) == ERR_OK && pipe(hold_r) == ERR_OK &&
 	       pipe(ready) == ERR_OK);
 	for (int i = 0; i < NPROCS; i++)
-		pids[i] = start("exhaust_pipes pipes %ld %ld %ld", go[0],
-				release[0], says[1], 0);
-	holder = start("exhaust_pipes hold %ld %ld %ld", RESERVE + 2, hold_r[0],
-		       ready[1], 0);
+		pids[i] = spawnf("exhaust_pipes pipes %d %d %d", go[0],
+				 release[0], says[1]);
+	holder = spawnf("exhaust_pipes hold %d %d %d", RESERVE + 2, hold_r[0],
+			ready[1]);
 	close(ready[1]);
 	(void)pipe_await(ready[0]);
 	close(go[1]); /* all at once */

@@ -9,6 +9,21 @@ ssize_t pipe_await(int fd)
 	return read(fd, &c, 1);
 }
 
+int spawnf(const char *fmt, ...)
+{
+	char args[128];
+	va_list ap;
+	int pid;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	pid = spawn(args);
+	if (pid < 0)
+		error("spawn(\"%s\"): %d", args, pid);
+	return pid;
+}
+
 void pipe_notify(int fd)
 {
 	assert(write(fd, "x", 1) == 1);

@@ -19,6 +19,9 @@
 ssize_t pipe_await(int fd);
 /* Write one byte to fd, which must succeed. */
 void pipe_notify(int fd);
+/* spawn the command line printf makes of fmt and the rest (at most 127
+ * bytes), or fail the test naming it. Return: the child's pid. */
+int spawnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Touch bytes of stack below the caller now, so that later stack growth
  * takes no frames (e.g. during a measurement or a leak check). */
 void stack_prefault(size_t bytes);
