@@ -32,7 +32,8 @@ long sbi_hart_start(unsigned long hartid, paddr_t start, unsigned long opaque);
 /* Stop the calling hart (it can be started again by hart_start). */
 noreturn void sbi_hart_stop(void);
 
-/* Make every hart in hart_mask (bit i = hart hart_mask_base + i) execute
+/* Make every hart in hart_mask (bit i = hart hart_mask_base + i; base -1:
+ * every hart) execute
  * fence.i; returns the SBI error once they have (OpenSBI waits for an
  * acknowledgement from every target, the caller included). */
 long sbi_remote_fence_i(unsigned long hart_mask, unsigned long hart_mask_base);

@@ -177,8 +177,11 @@ int arch_start_cpus(int max)
 	if (nharts == 0 || max < 2 || !firmware_can_smp())
 		return 1;
 	for (int i = 0; i < nharts && ncpus < max; i++) {
+		/* A hart that did not arrive may still run later with the id
+		 * it was given: no other hart may have that id, so stop (as
+		 * x86_64 does). */
 		if (!hart_boot(&harts[i], ncpus))
-			continue;
+			break;
 		cpu_hartid[ncpus] = harts[i].hartid;
 		ksnprintf(cpu_names[ncpus], sizeof(cpu_names[ncpus]),
 			  "hart %lu", harts[i].hartid);
@@ -230,14 +233,10 @@ void arch_sync_icache(void)
 		return;
 	}
 	asm volatile("fence rw, rw" : : : "memory");
-	for (int id = 0; id < n; id++) {
-		unsigned long hartid = riscv_cpu_hartid(id);
-		long err = sbi_remote_fence_i(1, hartid);
-		if (err)
-			panic("arch_sync_icache: SBI remote fence.i on hart "
-			      "%lu: error %ld",
-			      hartid, err);
-	}
+	/* hart_mask_base -1: every hart the firmware knows, this one too. */
+	long err = sbi_remote_fence_i(0, -1ul);
+	if (err)
+		panic("arch_sync_icache: SBI remote fence.i: error %ld", err);
 }
 
 void arch_send_ipi(int id)

@@ -14,13 +14,12 @@
 #include "kernel/cpu.h"
 #include "kernel/kprintf.h"
 
-static uint64_t tick_period[NCPU]; /* by cpu id, in time-CSR units */
+static uint64_t tick_period; /* in time-CSR units, the same on every hart */
 
-/* Ask the firmware for an interrupt on this hart one period from now
- * (interrupts off: the CPU must not change in between). */
+/* Ask the firmware for an interrupt on this hart one period from now. */
 static void schedule_next_tick(void)
 {
-	long err = sbi_set_timer(csr_read(time) + tick_period[mycpu()->id]);
+	long err = sbi_set_timer(csr_read(time) + tick_period);
 
 	if (err)
 		panic("schedule_next_tick: SBI set_timer failed (%ld)", err);
@@ -31,12 +30,10 @@ void arch_timer_init(unsigned hz)
 	if (riscv_timebase_hz == 0)
 		panic("arch_timer_init: no /cpus/timebase-frequency in the "
 		      "device tree");
-	intr_push();
 	csr_write(scounteren, SCOUNTEREN_TM);
-	tick_period[mycpu()->id] = riscv_timebase_hz / hz;
+	tick_period = riscv_timebase_hz / hz;
 	schedule_next_tick();
 	csr_set(sie, SIE_STIE);
-	intr_pop();
 }
 
 uint64_t arch_clock_hz(void)

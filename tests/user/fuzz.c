@@ -17,8 +17,8 @@
 #include <lib/syscall-num.h>
 #include <lib/test.h>
 #include <lib/testkit.h>
+#include <lib/trap.h>
 
-long syscall6(long num, long a0, long a1, long a2, long a3, long a4, long a5);
 int main(int argc, char **argv);
 
 #define PAGE_SIZE 4096ul /* both arches */
@@ -179,8 +179,8 @@ static long sc(long nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	last_arg[1] = a1;
 	last_arg[2] = a2;
 	calls++;
-	return syscall6(nr, (long)a0, (long)a1, (long)a2, (long)next64(),
-			(long)next64(), (long)next64());
+	return arch_syscall(nr, (long)a0, (long)a1, (long)a2, (long)next64(),
+			    (long)next64(), (long)next64());
 }
 
 /* The result r must be a success (when success is allowed) or one of the

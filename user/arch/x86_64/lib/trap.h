@@ -1,6 +1,6 @@
-/* The system-call instruction inline, for the wrappers in user/lib (the
- * out-of-line syscall6 in syscall.S is the same call, for code that picks
- * numbers at run time). ABI: lib/syscall-num.h. */
+/* The system-call instruction inline: the wrappers in user/lib use it, and
+ * so can code that picks call numbers at run time (the fuzzer). ABI:
+ * lib/syscall-num.h. */
 #ifndef LIB_TRAP_H
 #define LIB_TRAP_H
 
