@@ -237,6 +237,7 @@ static int64_t sys_info(const uint64_t *a)
 	    .live_procs = proc_live_count(),
 	    .uptime_ms = timer_ticks() * 1000 / TIMER_HZ,
 	    .clock_hz = arch_clock_hz(),
+	    .fork_eager = FORK_EAGER,
 	};
 	return copy_to_user(a[0], &info, sizeof(info)) < 0 ? ERR_FAULT : ERR_OK;
 }

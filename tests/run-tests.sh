@@ -217,7 +217,12 @@ check_fault() {
 	local arch=$1 name=$2 access=$3 reason=$4 function=$5 addr pcname=
 	boot "$arch" "$name" 256M "selftest=$name" "a panic on $name"
 	addr=$(sed -n 's/^selftest: .* at \(0x[0-9a-f]*\)$/\1/p' "$log" | head -n1)
-	[[ $access != execute ]] && pcname="($function+0x"
+	# An execute fault's pc is the bad address itself.
+	if [[ $access == execute ]]; then
+		pcname="pc ${addr:-?}"
+	else
+		pcname="($function+0x"
+	fi
 	judge_panic "$arch" "$name" \
 		"panic: page fault: kernel $access at ${addr:-?} ($reason), pc " \
 		"$pcname" "$function"

@@ -150,7 +150,11 @@ static void big_fork(void)
 	close(go[1]);
 	if (!holds(p, n, 0x11))
 		error("big fork: the child's writes reached the parent");
-	eager = child_report.fork_cost >= n;
+	eager = fork_is_eager();
+	if ((child_report.fork_cost >= n) != eager)
+		error("big fork took %zu frames for %zu pages, but the kernel "
+		      "says it was built with FORK=%s",
+		      child_report.fork_cost, n, eager ? "eager" : "cow");
 	if (child_report.read_faults != 0)
 		error("the child read %zu pages fork shared with %zu faults", n,
 		      child_report.read_faults);

@@ -36,10 +36,10 @@ static __attribute__((noinline)) int text_fn(int x)
 	return x * 3 + 1;
 }
 
-/* Return: whether fork copies every page (FORK=eager): a child of a
+/* Return: whether fork copies every page: a child of a
  * process with PROBE_PAGES heap pages touched finds that many frames
  * gone. */
-static bool fork_is_eager(void)
+static bool fork_copies_pages(void)
 {
 	char *p = sbrk(PROBE_PAGES * PAGE_SIZE);
 	size_t free0;
@@ -302,6 +302,10 @@ int main(void)
 	size_t n = sizeof(writers) / sizeof(writers[0]);
 
 	eager = fork_is_eager();
+	if (fork_copies_pages() != eager)
+		error("fork %s pages, but the kernel says it was built with "
+		      "FORK=%s",
+		      eager ? "shares" : "copies", eager ? "eager" : "cow");
 	assert(pipe(data_pipe) == ERR_OK);
 	for (size_t w = 0; w < n; w++) {
 		if (writers[w].write == by_read)

@@ -339,7 +339,8 @@ static int start_hog(int *pid)
 		      hold[0], ready[1]);
 	close(hold[0]);
 	close(ready[1]);
-	(void)pipe_await(ready[0]);
+	if (pipe_await(ready[0]) != 1)
+		error("the holder ended before it held memory down");
 	close(ready[0]);
 	return hold[1];
 }

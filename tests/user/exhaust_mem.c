@@ -144,7 +144,8 @@ static int start_hold(size_t target, int *pid)
 		      ready[1]);
 	close(release[0]);
 	close(ready[1]);
-	(void)pipe_await(ready[0]);
+	if (pipe_await(ready[0]) != 1)
+		error("the holder ended before it held memory down");
 	close(ready[0]);
 	return release[1];
 }
@@ -183,10 +184,10 @@ static void eaters(void)
 		      si.num_kill - kills0, NEATERS);
 }
 
-/* Does fork copy eagerly (make FORK=eager)? A child touches 64 heap
- * pages and forks; the grandchild reports how many frames that fork took.
- * Everything happens in the child, so no page stays behind here. */
-static bool fork_is_eager(void)
+/* Does fork copy every page? A child touches 64 heap pages and forks; the
+ * grandchild reports how many frames that fork took. Everything happens
+ * in the child, so no page stays behind here. */
+static bool fork_copies_pages(void)
 {
 	int pid = fork(), status;
 
@@ -217,6 +218,11 @@ static void cow_children(int *completed, int *killed)
 	int pid, status;
 
 	*completed = *killed = 0;
+	if (fork_copies_pages() != fork_is_eager())
+		error("fork %s pages, but the kernel says it was built with "
+		      "FORK=%s",
+		      fork_is_eager() ? "shares" : "copies",
+		      fork_is_eager() ? "eager" : "cow");
 	if (fork_is_eager())
 		return;
 	kills0 = si.num_kill;

@@ -178,7 +178,8 @@ static int pipes_everywhere(size_t *bottom)
 	holder = spawnf("exhaust_pipes hold %d %d %d", RESERVE + 2, hold_r[0],
 			ready[1]);
 	close(ready[1]);
-	(void)pipe_await(ready[0]);
+	if (pipe_await(ready[0]) != 1)
+		error("the holder ended before it held memory down");
 	close(go[1]); /* all at once */
 	for (int i = 0; i < NPROCS; i++) {
 		if (read(says[0], &c, 1) != 1 || c == 'x')

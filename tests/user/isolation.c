@@ -249,18 +249,14 @@ static int peer(int r, int w, int v)
 static void peer_isolation(void)
 {
 	int ready[2], go[2], pids[2], status;
-	char args[64];
 
 	assert(pipe(ready) == ERR_OK && pipe(go) == ERR_OK);
-	for (int i = 0; i < 2; i++) {
-		snprintf(args, sizeof(args), "isolation peer %d %d %d", go[0],
-			 ready[1], 1000 * (i + 1));
-		pids[i] = spawn(args);
-		if (pids[i] < 0)
-			error("spawn(\"%s\"): %d", args, pids[i]);
-	}
-	(void)pipe_await(ready[0]);
-	(void)pipe_await(ready[0]);
+	for (int i = 0; i < 2; i++)
+		pids[i] = spawnf("isolation peer %d %d %d", go[0], ready[1],
+				 1000 * (i + 1));
+	for (int i = 0; i < 2; i++)
+		if (pipe_await(ready[0]) != 1)
+			error("a peer ended before it was ready");
 	pipe_notify(go[1]); /* both go (each holds go[1] too: no EOF) */
 	pipe_notify(go[1]);
 	for (int i = 0; i < 2; i++) {

@@ -74,7 +74,8 @@ static int start_hog(size_t target, int *pid)
 	}
 	close(release[0]);
 	close(ready[1]);
-	(void)pipe_await(ready[0]);
+	if (pipe_await(ready[0]) != 1)
+		error("the holder ended before it held memory down");
 	close(ready[0]);
 	free_pages(); /* write our pages now, while frames are plentiful */
 	return release[1];

@@ -9,6 +9,10 @@
 
 #define WORKERS 6
 #define ROUNDS 40
+/* Values: mine = id * 40 + round (and mine + 1) stay below 241, theirs =
+ * 250 + id: no value one side writes can be mistaken for the other's. */
+_Static_assert((WORKERS - 1) * 40 + ROUNDS < 250 && WORKERS <= 6,
+	       "stamps must not collide");
 #define PAGES 8
 
 static unsigned char shared[PAGES][4096];
@@ -63,13 +67,13 @@ static void worker(int id)
 
 	for (int r = 0; r < ROUNDS; r++)
 		bad += !round_trip((unsigned char)(id * 40 + r),
-				   (unsigned char)(200 + id), r);
+				   (unsigned char)(250 + id), r);
 	exit(bad);
 }
 
 int main(void)
 {
-	int status, bad = 0, pid;
+	int status, bad = 0, killed = 0, reaped = 0, pid;
 
 	for (int id = 0; id < WORKERS; id++) {
 		pid = fork();
@@ -78,8 +82,16 @@ int main(void)
 		if (pid == 0)
 			worker(id);
 	}
-	while ((pid = wait(-1, &status)) >= 0)
-		bad += status;
+	while ((pid = wait(-1, &status)) >= 0) {
+		reaped++;
+		if (status < 0)
+			killed++;
+		else
+			bad += status;
+	}
+	if (reaped != WORKERS || killed)
+		error("%d workers reaped of %d, %d of them killed", reaped,
+		      WORKERS, killed);
 	if (bad)
 		error("%d round trips saw the other side's writes", bad);
 	pass("smp_stress: %d workers x %d fork/write/exit rounds", WORKERS,

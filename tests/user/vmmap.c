@@ -201,7 +201,7 @@ static void check_after_fork(int child, unsigned char *heap, unsigned *f0)
 {
 	take(getpid());
 	*f0 = frame(heap);
-	eager = page(heap)->state == VMMAP_WRITABLE;
+	eager = fork_is_eager(); /* the pictures below must then agree */
 	expect(heap, eager ? VMMAP_WRITABLE : VMMAP_COW, eager ? 1 : 2,
 	       "parent's heap page 0 after fork");
 	expect(heap + PAGE_SIZE, VMMAP_ABSENT, 0, "parent's heap page 1");

@@ -9,6 +9,14 @@ ssize_t pipe_await(int fd)
 	return read(fd, &c, 1);
 }
 
+bool fork_is_eager(void)
+{
+	struct sys_info si;
+
+	assert(info(&si) == ERR_OK);
+	return si.fork_eager != 0;
+}
+
 int spawnf(const char *fmt, ...)
 {
 	char args[128];

@@ -46,6 +46,7 @@ struct sys_info {
 	__SIZE_TYPE__ live_procs;    /* processes that have not exited */
 	__SIZE_TYPE__ uptime_ms;     /* since boot, in timer ticks (10 ms) */
 	__SIZE_TYPE__ clock_hz;      /* ticks per second of lib/clock.h */
+	__SIZE_TYPE__ fork_eager;    /* 1: fork copies every page (FORK=eager) */
 };
 
 /* The picture vmmap() gives of an address space: for each memregion, in

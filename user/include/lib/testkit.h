@@ -19,6 +19,10 @@
 ssize_t pipe_await(int fd);
 /* Write one byte to fd, which must succeed. */
 void pipe_notify(int fd);
+/* Was this kernel built with the eager fork (make FORK=eager)? From
+ * info(), so that a test never guesses it from how fork behaves: a test
+ * that also measures fork fails when the two disagree. */
+bool fork_is_eager(void);
 /* spawn the command line printf makes of fmt and the rest (at most 127
  * bytes), or fail the test naming it. Return: the child's pid. */
 int spawnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
