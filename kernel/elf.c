@@ -59,8 +59,7 @@ static bool segment_ok(const struct elf64_phdr *ph, size_t size)
 	/* The heap starts at the page after the segments: leave it room. */
 	if (end < ph->p_vaddr || ph->p_vaddr < PAGE_SIZE ||
 	    ROUND_UP(end, PAGE_SIZE) < end ||
-	    ROUND_UP(end, PAGE_SIZE) >=
-		USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE)
+	    ROUND_UP(end, PAGE_SIZE) >= USTACK_BOTTOM)
 		return false;
 	return !((ph->p_flags & PF_W) && (ph->p_flags & PF_X));
 }

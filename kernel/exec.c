@@ -21,7 +21,8 @@
 #include "mm/perm.h"
 #include "user/include/lib/errcode.h"
 
-#define ARGV_MAX (PAGE_SIZE / 8) /* as many words as a page of arguments can hold */
+#define ARGV_MAX                                                               \
+	(PAGE_SIZE / 8) /* as many words as a page of arguments can hold */
 
 /* Split the words of args (modified in place: spaces become NULs) into
  * argv; returns argc, or -1 when there are more than ARGV_MAX. */
@@ -76,7 +77,7 @@ static int add_heap_and_stack(struct exec_image *img, uintptr_t data_end,
 			      int argc, char **argv)
 {
 	vaddr_t heap = ROUND_UP(data_end, PAGE_SIZE);
-	vaddr_t stack = USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE;
+	vaddr_t stack = USTACK_BOTTOM;
 	vaddr_t top_page = USTACK_UPPERBOUND - PAGE_SIZE;
 	struct memregion *r;
 	char *page;

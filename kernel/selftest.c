@@ -230,10 +230,7 @@ static uint64_t read_on(int id, uint64_t *va)
 static bool remap_here(vaddr_t va, paddr_t pa)
 {
 	vpmap_unmap(kmap_root(), va, 1, VPMAP_KEEP);
-	if (vpmap_map(kmap_root(), va, pa, PERM_RW) < 0)
-		return false;
-	vpmap_flush_tlb(kmap_root(), va);
-	return true;
+	return vpmap_map(kmap_root(), va, pa, PERM_RW) == 0;
 }
 
 /* Move a kernel page to a new frame while another CPU has it in its TLB:

@@ -14,6 +14,8 @@
 #include "kernel/types.h"
 
 #define USTACK_PAGES 10
+/* The lowest address the user stack may grow down to. */
+#define USTACK_BOTTOM (USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE)
 
 struct memregion {
 	vaddr_t start; /* page-aligned */

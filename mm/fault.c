@@ -56,7 +56,7 @@ static const char *pte_reason(vaddr_t va, enum access a, bool user)
 /* Why region r (NULL: none) forbids access a at va, or NULL if it allows it. */
 static const char *region_reason(struct memregion *r, vaddr_t va, enum access a)
 {
-	vaddr_t stack_bottom = USTACK_UPPERBOUND - USTACK_PAGES * PAGE_SIZE;
+	vaddr_t stack_bottom = USTACK_BOTTOM;
 
 	if (!r) {
 		if (va >= USER_TOP)

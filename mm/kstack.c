@@ -100,13 +100,10 @@ void *kstack_alloc(void)
 	}
 	spin_unlock(&kstack_lock);
 	/* No CPU holds a translation of the slot from a stack that lived
-	 * there before (kstack_free shot them down), but RISC-V may cache
-	 * the invalid entries the slot had until now, and this CPU is about
-	 * to write the new stack (fork sets up its frame) without a root
-	 * switch in between. Any other CPU reaches the stack only after
-	 * loading the process's root, which flushes too. */
-	for (size_t i = 0; top && i < STACK_PAGES; i++)
-		vpmap_flush_tlb(kmap_root(), slot_bottom(slot) + i * PAGE_SIZE);
+	 * there before (kstack_free shot them down); vpmap_map flushed the
+	 * invalid entries this CPU may have cached (RISC-V); any other CPU
+	 * reaches the stack only after loading the process's new root,
+	 * which flushes too. */
 	return top;
 }
 

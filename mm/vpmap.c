@@ -18,6 +18,9 @@ static paddr_t kernel_root;
 /* Set by the first vpmap_create: from then on a new kernel-half top-level
  * slot would not reach the roots already made, so walk refuses it. */
 static bool kernel_half_shared;
+/* Set by the first vpmap_activate: from then on some CPU may hold
+ * translations of the kernel half (before, the boot tables are live). */
+static bool kernel_table_live;
 
 /* The index of va in a table at level (0 = last level). */
 static unsigned pt_index(vaddr_t va, int level)
@@ -151,6 +154,12 @@ int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm)
 	if (!pte || pte_valid(*pte))
 		return -1;
 	*pte = pte_make_leaf(pa, perm);
+	/* A new user mapping needs no flush: a stale invalid entry (RISC-V
+	 * may cache one) only causes a spurious fault, which mm_fault_resolve
+	 * absorbs. A kernel fault panics instead, so a new kernel mapping is
+	 * flushed here, on this CPU, once the kernel's table is in use. */
+	if (is_kernel_va(va) && kernel_table_live)
+		arch_tlb_flush_page(va);
 	return 0;
 }
 
@@ -163,7 +172,7 @@ int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm)
  * once for a long range. */
 static void flush_range(paddr_t root, vaddr_t va, size_t npages)
 {
-	if (npages > FLUSH_ALL_ABOVE && !is_kernel_va(va)) {
+	if (npages > FLUSH_ALL_ABOVE) {
 		vpmap_flush_tlb_all(root);
 		return;
 	}
@@ -314,7 +323,7 @@ void vpmap_flush_tlb(paddr_t root, vaddr_t va)
 
 void vpmap_flush_tlb_all(paddr_t root)
 {
-	if (root == vpmap_current())
+	if (root == kernel_root || root == vpmap_current())
 		arch_tlb_flush_all();
 }
 
@@ -324,6 +333,7 @@ void vpmap_flush_tlb_all(paddr_t root)
  * child runs), so this CPU's entries for it are still right. */
 void vpmap_activate(paddr_t root)
 {
+	kernel_table_live = true;
 	if (mycpu()->root == root)
 		return;
 	mycpu()->root = root;

@@ -6,10 +6,11 @@
  * caller's reference, vpmap_unmap with VPMAP_UNREF gives it back to pmem.
  *
  * TLB: operations that weaken or remove a mapping flush it on this CPU when
- * the table is the current one; a new mapping, or new rights on one, need
- * no flush (a stale, weaker entry only causes a spurious fault, and
+ * the table is the current one; a new user mapping, or new rights on one,
+ * need no flush (a stale, weaker entry only causes a spurious fault, and
  * mm_fault_resolve flushes the page when the table already allows the
- * access).
+ * access); a new kernel mapping is flushed on this CPU (a kernel fault
+ * panics).
  */
 #ifndef MM_VPMAP_H
 #define MM_VPMAP_H
@@ -69,7 +70,8 @@ size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm);
  * dst cleans up). */
 int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages);
 
-/* Flush one page / everything from this CPU's TLB, if root is current. */
+/* Flush one page / everything from this CPU's TLB, if root is current or
+ * is the kernel's (whose half every table shares; a kernel page always). */
 void vpmap_flush_tlb(paddr_t root, vaddr_t va);
 void vpmap_flush_tlb_all(paddr_t root);
 

@@ -125,7 +125,13 @@ static void test_vpmap_create_shares_kernel_half(void)
 	CALL(expect_mapped(r1, kmap_va(0), SIM_PHYS_BASE, PERM_RW));
 	CALL(expect_mapped(r2, KIMAGE_BASE, sim.kimage_base, PERM_RX));
 
+	vpmap_activate(kroot);
+	arch_calls.flush_page = 0;
 	CHECK_EQ(vpmap_map(kroot, later, SIM_PHYS_BASE, PERM_R), 0);
+	/* with the kernel's table live, a new kernel mapping is flushed on
+	 * this CPU, for a kernel fault would panic */
+	CHECK_EQ(arch_calls.flush_page, 1);
+	CHECK_EQ(arch_calls.flush_page_va, later);
 	CALL(expect_mapped(r1, later, SIM_PHYS_BASE, PERM_R));
 	CALL(expect_mapped(r2, later, SIM_PHYS_BASE, PERM_R));
 	arch_calls.flush_page = 0;
