@@ -122,3 +122,15 @@ void kstack_free(void *top)
 	slot_release(slot);
 	spin_unlock(&kstack_lock);
 }
+
+bool kstack_overflowed(uintptr_t addr, uintptr_t sp)
+{
+	return addr - sp + KSTACK_OVERFLOW_REACH < 2 * KSTACK_OVERFLOW_REACH;
+}
+
+noreturn void kstack_overflow_panic(uintptr_t pc, uintptr_t fp, uintptr_t addr,
+				    uintptr_t sp)
+{
+	panic_at(pc, fp, "kernel stack overflow: write at %p, sp %p, pc %pS",
+		 (void *)addr, (void *)sp, (void *)pc);
+}

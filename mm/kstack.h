@@ -8,6 +8,12 @@
 #ifndef MM_KSTACK_H
 #define MM_KSTACK_H
 
+/* A kernel fault on a write this close to sp (either side) is a stack
+ * running into its guard page. Usable from assembly: RISC-V's trap entry
+ * must decide before it has a free register to call C with. */
+#define KSTACK_OVERFLOW_REACH 8192
+
+#ifndef __ASSEMBLY__
 #include "kernel/types.h"
 
 /* Create the area's page tables in the kernel root (from kmap_init). */
@@ -17,5 +23,15 @@ void kstack_init(void);
 void *kstack_alloc(void);
 /* Free a stack kstack_alloc returned (given by its top). */
 void kstack_free(void *top);
+
+/* Is a kernel write fault at addr, with the stack pointer at sp, a stack
+ * overflow (addr within KSTACK_OVERFLOW_REACH of sp)? */
+bool kstack_overflowed(uintptr_t addr, uintptr_t sp);
+/* Panic for a kernel stack overflow: the write at addr by the instruction
+ * at pc, with the stack pointer at sp and frame pointer fp (the one line
+ * both arches print). */
+noreturn void kstack_overflow_panic(uintptr_t pc, uintptr_t fp, uintptr_t addr,
+				    uintptr_t sp);
+#endif
 
 #endif

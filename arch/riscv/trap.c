@@ -185,9 +185,7 @@ _Static_assert(__builtin_offsetof(struct cpu, arch_words[0]) ==
 noreturn void riscv_stack_overflow(struct trapframe *tf)
 {
 	dump_trapframe(tf);
-	panic_at(tf->sepc, tf->s0,
-		 "kernel stack overflow: write at %p, sp %p, pc %pS",
-		 (void *)tf->stval, (void *)tf->sp, (void *)tf->sepc);
+	kstack_overflow_panic(tf->sepc, tf->s0, tf->stval, tf->sp);
 }
 
 /* Give this hart an overflow stack for trap_entry (a kernel stack of its

@@ -54,7 +54,7 @@ trap_entry:
 	bne	t0, t1, 1f
 	csrr	t0, stval
 	sub	t0, t0, sp
-	li	t1, STACK_OVERFLOW_REACH
+	li	t1, KSTACK_OVERFLOW_REACH
 	add	t0, t0, t1		/* stval - sp + reach, unsigned */
 	slli	t1, t1, 1
 	bltu	t0, t1, stack_overflow

@@ -8,6 +8,8 @@
 
 #include <arch/trapframe.h>
 
+#include "mm/kstack.h" /* KSTACK_OVERFLOW_REACH */
+
 /* struct cpu's arch_words (kernel/cpu.h), reached through tp: the top of
  * this hart's overflow stack, and two words to park t0 and t1 while the
  * trap entry decides which stack the frame goes on. */
@@ -17,9 +19,6 @@
 /* scause of a store page fault (privileged spec, "supervisor cause
  * register values after trap"); trap.c has the others. */
 #define EXC_STORE_PAGE_FAULT 15
-/* A store fault this close to sp (either side) is the kernel stack running
- * into its guard page. */
-#define STACK_OVERFLOW_REACH 8192
 
 #ifndef __ASSEMBLY__
 #include "kernel/types.h"

@@ -14,6 +14,7 @@
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "mm/fault.h"
+#include "mm/kstack.h"
 
 _Static_assert(__builtin_offsetof(struct trapframe, vector) == TF_VECTOR,
 	       "trapframe.h: TF_VECTOR");
@@ -163,10 +164,6 @@ static void user_trap(struct trapframe *tf)
 		trap_user_kill(trap_name(tf->vector), tf->rip, 0);
 }
 
-/* A fault this close to rsp (either side) is the stack running into its
- * guard page. */
-#define STACK_OVERFLOW_REACH 8192
-
 /* A double fault whose page fault (CR2) was next to rsp: the kernel stack
  * ran into its guard page, and the CPU could not push the page fault's
  * frame there, so it came here on the IST1 stack. Panics. */
@@ -174,13 +171,10 @@ static void check_stack_overflow(const struct trapframe *tf)
 {
 	uint64_t cr2 = read_cr2();
 
-	if (tf->vector != VEC_DOUBLE_FAULT ||
-	    cr2 - tf->rsp + STACK_OVERFLOW_REACH >= 2 * STACK_OVERFLOW_REACH)
+	if (tf->vector != VEC_DOUBLE_FAULT || !kstack_overflowed(cr2, tf->rsp))
 		return;
 	print_trapframe(tf);
-	panic_at(tf->rip, tf->rbp,
-		 "kernel stack overflow: write at %p, sp %p, pc %pS",
-		 (void *)cr2, (void *)tf->rsp, (void *)tf->rip);
+	kstack_overflow_panic(tf->rip, tf->rbp, cr2, tf->rsp);
 }
 
 /* A trap from kernel mode: a common trap; anything else is a kernel bug
