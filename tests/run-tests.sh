@@ -109,7 +109,7 @@ declare -A BOOTS # column -> boots so far
 # (now_us), so that each user test gets its own duration.
 stamp_runs() {
 	local line
-	grep --line-buffered -E '^(RUN|PASS|FAIL) ' | while IFS= read -r line; do
+	grep --line-buffered -E '^(RUN|PASS|FAIL|runtests:) ' | while IFS= read -r line; do
 		echo "${EPOCHREALTIME/./} ${line%$'\r'}"
 	done >"$1"
 }
@@ -268,7 +268,7 @@ check_low_memory() {
 # that was running fails with the panic's text and the next boot starts
 # after it (`runtests start=K`).
 check_user_tests() {
-	local arch=$1 start=0 name line ran last why at run_at
+	local arch=$1 start=0 name line ran last why at run_at want= verdicts=0
 	while :; do
 		boot "$arch" "user-from-$start" 256M "runtests start=$start" \
 			"user suite from start=$start"
@@ -276,20 +276,23 @@ check_user_tests() {
 		last=
 		while read -r at line; do
 			case $line in
+			"runtests: "*) [[ -z $want ]] && want=${line//[!0-9]/} ;;
 			"RUN "*) last=${line#RUN }; ran=$((ran + 1)); run_at=$at ;;
 			"PASS "*)
 				record "user ${line#PASS }" "$arch" 1 "$(seconds "$run_at" "$at")"
 				last=
+				verdicts=$((verdicts + 1))
 				;;
 			"FAIL "*)
 				name=${line#FAIL }
 				record "user ${name%%:*}" "$arch" 0 "$(seconds "$run_at" "$at")" "${name#*: }"
 				last=
+				verdicts=$((verdicts + 1))
 				;;
 			esac
 		done <"$log.runs"
 		if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$log" && [[ $status != 124 ]]; then
-			return
+			break
 		fi
 		why=$(why_boot)
 		if [[ -z $last ]]; then
@@ -297,8 +300,16 @@ check_user_tests() {
 			return
 		fi
 		record "user $last" "$arch" 0 "$(seconds "$run_at" "$end_us")" "$why"
+		verdicts=$((verdicts + 1))
 		start=$((start + ran))
 	done
+	# Every test init listed got a verdict, none was skipped or lost.
+	if [[ -n $want && $verdicts == "$want" ]]; then
+		record "user suite complete" "$arch" 1 0.0
+	else
+		record "user suite complete" "$arch" 0 0.0 \
+			"${verdicts} verdicts for ${want:-?} tests listed"
+	fi
 }
 
 echo "== host unit tests (make check)"

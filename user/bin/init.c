@@ -241,6 +241,17 @@ static bool run_test(const char *name)
 	return judge(name, status, &o, before - free_pages(), timed_out);
 }
 
+/* The number of names (non-empty lines) in list. */
+static int count_names(const char *list)
+{
+	int n = 0;
+
+	for (const char *s = list; *s != '\0'; s++)
+		if (*s != '\n' && (s == list || s[-1] == '\n'))
+			n++;
+	return n;
+}
+
 /* End the line at s at its newline. Return: the start of the next line. */
 static char *next_line(char *s)
 {
@@ -267,6 +278,8 @@ static int run_tests(long start)
 		printf("init: cannot read %s: %s\n", TESTS_FILE, strerror(err));
 		return 1;
 	}
+	/* The host checks that every one of them gets a verdict. */
+	printf("runtests: %d tests\n", count_names(test_list));
 	prefault_stack();
 	for (name = test_list; *name != '\0'; name = next) {
 		next = next_line(name);
