@@ -397,13 +397,16 @@ if [[ " ${ARCHES[*]} " == *" x86_64 "* ]]; then
 fi
 
 # Sv48, RISC-V's 4-level paging (RISCV_MODE=sv48): mm/ and kernel/ built
-# unchanged for a deeper tree. Beside an Sv39 riscv column, two boots of it
-# (the self-tests on two CPUs, the user suite) keep make test short;
-# TEST_ARCHES=riscv-sv48 or RISCV_MODE=sv48 gives it the whole matrix.
+# unchanged for a deeper tree. Beside an Sv39 riscv column, what differs
+# with the depth (the self-tests on two CPUs, gdb's 4-level walk, a 2 GiB
+# direct map, the user suite) keeps make test short; TEST_ARCHES=riscv-sv48
+# or RISCV_MODE=sv48 gives it the whole matrix.
 if [[ " ${ARCHES[*]} " == *" riscv "* && " ${ARCHES[*]} " != *" riscv-sv48 "* ]]; then
-	echo "== riscv-sv48: the self-tests with CPUS=2, the user suite"
+	echo "== riscv-sv48: self-tests with CPUS=2, gdb, MEM=2G, the user suite"
 	if build riscv-sv48; then
 		check_selftests riscv-sv48-cpus2 pmem kmalloc kmap vpmap timer ksyms ipi
+		check_gdb riscv-sv48
+		check_memory riscv-sv48 2048
 		check_user_tests riscv-sv48
 	fi
 fi
