@@ -56,13 +56,13 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-fno-tree-loop-distribute-patterns \
 	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -fno-common -MMD -MP \
-	-I. -Iarch/$(ARCH)/include $(ARCH_CFLAGS) \
+	-I. -Iarch/$(ARCH)/include -Iarch/include $(ARCH_CFLAGS) \
 	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,arch/$(ARCH)/kernel.ld
 
-KSRCS := $(wildcard kernel/*.c kernel/*.S mm/*.c) $(ARCH_SRCS)
+KSRCS := $(wildcard kernel/*.c kernel/*.S mm/*.c lib/*.c) $(ARCH_SRCS)
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 # User programs and the initrd: USER_INITRD.
@@ -115,11 +115,11 @@ $(BUILD)/%.S.o: %.S $(FLAGS_STAMP) | $(BUILD)/.deps
 $(BUILD)/kernel/initrd_blob.S.o: $(USER_INITRD)
 $(BUILD)/kernel/initrd_blob.S.o: ASFLAGS += -DINITRD_FILE='"$(USER_INITRD)"'
 
-# Two links, for symbolized backtraces (kernel/ksyms.sh): the first with an
+# Two links, for symbolized backtraces (lib/ksyms.sh): the first with an
 # empty symbol table, the second with the table of the first one's text
 # symbols. The table's section comes last in the image, so it moves nothing;
 # the check proves that, and that the table is the final image's own.
-KSYMS := kernel/ksyms.sh
+KSYMS := lib/ksyms.sh
 NM_ARCH := $(patsubst %gcc,%nm,$(CC_ARCH))
 KERNEL_FIRST := $(BUILD)/kernel.first.elf
 KSYMS_OBJS := $(BUILD)/ksyms-empty.S.o $(BUILD)/ksyms.S.o
@@ -190,12 +190,12 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-I.
 # The real mm/ code over simulated RAM; tests/host/ stands in for the arch
-# functions (kernel/arch.h), kprintf, panic and the current process.
+# functions (arch/include/arch/arch.h), kprintf, panic and the current process.
 HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
-	mm/addrspace.c mm/fault.c mm/uaccess.c mm/vmmap.c kernel/spinlock.c \
-	kernel/cpu.c kernel/ipi.c
-HOST_HDRS := $(wildcard tests/host/*.h mm/*.h kernel/*.h arch/*/include/arch/*.h \
-	user/include/lib/*.h)
+	mm/addrspace.c mm/fault.c mm/uaccess.c mm/vmmap.c lib/spinlock.c \
+	lib/cpu.c lib/ipi.c
+HOST_HDRS := $(wildcard tests/host/*.h mm/*.h lib/*.h lib/abi/*.h \
+	arch/*/include/arch/*.h arch/include/arch/*.h)
 
 # One test binary per PTE format: build/host/mm_test-FORMAT, FORMAT an arch
 # or arch-mode (riscv-sv48: the RISC-V codec with the Sv48 constants).
@@ -206,7 +206,8 @@ build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p build/host
 	@$(DEPS) check
 	$(HOSTCC) $(HOST_CFLAGS) $(HOST_FORMAT_CFLAGS_$*) \
-		-Iarch/$(firstword $(subst -, ,$*))/include -o $@ $(HOST_SRCS)
+		-Iarch/$(firstword $(subst -, ,$*))/include -Iarch/include \
+		-o $@ $(HOST_SRCS)
 
 # The model-based test's knobs (tests/host/model_test.c): SEED= picks the
 # run, STEPS= its length, TRACE=1 prints every operation. make check runs

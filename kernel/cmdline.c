@@ -1,7 +1,7 @@
 /* Parsing the kernel command line. */
 #include "kernel/cmdline.h"
 
-#include "kernel/string.h"
+#include "lib/string.h"
 
 bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size)
 {

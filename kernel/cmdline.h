@@ -2,7 +2,7 @@
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Is key present (as `key` or `key=...`)? If so and val is not NULL, copy
  * its value ("" for a bare key) into val, truncated to size - 1 bytes. */

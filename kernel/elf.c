@@ -1,11 +1,12 @@
 /* The ELF64 loader (see elf.h). Only what a static executable needs. */
 #include "kernel/elf.h"
 
-#include "kernel/arch.h"
-#include "kernel/string.h"
+#include <arch/arch.h>
+#include <arch/perm.h>
+
+#include "lib/abi/errcode.h"
+#include "lib/string.h"
 #include "mm/addrspace.h"
-#include "mm/perm.h"
-#include "user/include/lib/errcode.h"
 
 #define ELFCLASS64 2
 #define ELFDATA2LSB 1

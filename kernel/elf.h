@@ -2,7 +2,7 @@
 #ifndef KERNEL_ELF_H
 #define KERNEL_ELF_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct addrspace;
 

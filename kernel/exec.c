@@ -12,14 +12,15 @@
  */
 #include "kernel/exec.h"
 
-#include "kernel/arch.h"
+#include <arch/arch.h>
+#include <arch/perm.h>
+
 #include "kernel/elf.h"
 #include "kernel/initrd.h"
-#include "kernel/string.h"
+#include "lib/abi/errcode.h"
+#include "lib/string.h"
 #include "mm/addrspace.h"
 #include "mm/kmalloc.h"
-#include "mm/perm.h"
-#include "user/include/lib/errcode.h"
 
 #define ARGV_MAX                                                               \
 	(PAGE_SIZE / 8) /* as many words as a page of arguments can hold */

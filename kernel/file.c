@@ -1,14 +1,16 @@
 /* Open files: the shared bookkeeping, the console, and the initrd. */
 #include "kernel/file.h"
+#include "lib/kprintf.h"
 
-#include "kernel/arch.h"
+#include <arch/arch.h>
+
 #include "kernel/proc.h"
-#include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/abi/abi.h"
+#include "lib/abi/errcode.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
-#include "user/include/lib/abi.h"
-#include "user/include/lib/errcode.h"
 
 struct file *file_alloc(const struct file_ops *ops)
 {

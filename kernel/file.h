@@ -7,7 +7,7 @@
 #define KERNEL_FILE_H
 
 #include "kernel/initrd.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct file;
 struct pipe;
@@ -51,8 +51,5 @@ int file_fstat(struct file *f, uintptr_t ustat);
 
 /* A pipe: *rd and *wr get the two ends. 0 or ERR_NOMEM. */
 int pipe_open(struct file **rd, struct file **wr);
-
-/* Write n bytes of kernel text to the console, as one piece. */
-void console_write(const char *buf, size_t n);
 
 #endif

@@ -5,7 +5,7 @@
  */
 #include "kernel/initrd.h"
 
-#include "kernel/string.h"
+#include "lib/string.h"
 
 extern const char initrd_start[], initrd_end[];
 

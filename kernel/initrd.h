@@ -3,7 +3,7 @@
 #ifndef KERNEL_INITRD_H
 #define KERNEL_INITRD_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct initrd_file {
 	const char *name; /* NUL-terminated, inside the archive */

@@ -4,14 +4,15 @@
  *   arch entry -> kmain: per-CPU record, traps, frames (pmem),
  *   kernel page table (kmap), devices, timer -> self-tests or init
  */
-#include "kernel/arch.h"
+#include <arch/arch.h>
+
 #include "kernel/cmdline.h"
-#include "kernel/cpu.h"
-#include "kernel/ipi.h"
-#include "kernel/kprintf.h"
 #include "kernel/proc.h"
 #include "kernel/selftest.h"
 #include "kernel/timer.h"
+#include "lib/cpu.h"
+#include "lib/ipi.h"
+#include "lib/kprintf.h"
 #include "mm/kmap.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"

@@ -6,10 +6,10 @@
  */
 #include "kernel/file.h"
 #include "kernel/proc.h"
-#include "kernel/spinlock.h"
+#include "lib/abi/errcode.h"
+#include "lib/spinlock.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
-#include "user/include/lib/errcode.h"
 
 /* A page, kmalloc's largest: half as many writer/reader round trips per
  * MiB as the 2 KiB it was (a round trip is two process switches). */

@@ -12,17 +12,18 @@
  */
 #include "kernel/proc.h"
 
+#include <arch/arch.h>
 #include <arch/trapframe.h>
 
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
 #include "kernel/exec.h"
 #include "kernel/file.h"
-#include "kernel/ipi.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+#include "lib/abi/errcode.h"
+#include "lib/cpu.h"
+#include "lib/ipi.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/addrspace.h"
 #include "mm/kmalloc.h"
 #include "mm/kmap.h"
@@ -30,7 +31,6 @@
 #include "mm/pmem.h"
 #include "mm/uaccess.h"
 #include "mm/vpmap.h"
-#include "user/include/lib/errcode.h"
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 size_t num_kill;

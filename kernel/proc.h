@@ -12,8 +12,8 @@
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
-#include "kernel/spinlock.h"
-#include "kernel/types.h"
+#include "lib/spinlock.h"
+#include "lib/types.h"
 
 #define PROC_NAME_MAX 32
 #define NFD 128

@@ -5,13 +5,14 @@
  */
 #include "kernel/selftest.h"
 
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/ipi.h"
-#include "kernel/kprintf.h"
-#include "kernel/ksyms.h"
-#include "kernel/string.h"
+#include <arch/arch.h>
+
 #include "kernel/timer.h"
+#include "lib/cpu.h"
+#include "lib/ipi.h"
+#include "lib/kprintf.h"
+#include "lib/ksyms.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/kmap.h"
 #include "mm/kstack.h"

@@ -4,23 +4,23 @@
  * the six argument registers and returns the value for the result register.
  * Any user pointer goes through mm/uaccess.h: a bad one is ERR_FAULT.
  */
+#include <arch/arch.h>
 #include <arch/trapframe.h>
 
-#include "kernel/arch.h"
 #include "kernel/file.h"
-#include "kernel/kprintf.h"
 #include "kernel/proc.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+#include "lib/abi/abi.h"
+#include "lib/abi/errcode.h"
+#include "lib/abi/syscall-num.h"
+#include "lib/kprintf.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
 #include "mm/kmalloc.h"
 #include "mm/pmem.h"
 #include "mm/uaccess.h"
 #include "mm/vmmap.h"
-#include "user/include/lib/abi.h"
-#include "user/include/lib/errcode.h"
-#include "user/include/lib/syscall-num.h"
 
 #define PATH_MAX 256
 

@@ -1,8 +1,8 @@
 /* The kernel's view of the periodic timer. */
 #include "kernel/timer.h"
 
-#include "kernel/cpu.h"
 #include "kernel/proc.h"
+#include "lib/cpu.h"
 
 const char timer_ticks_chan;
 

@@ -5,7 +5,7 @@
  *   page fault                   -> mm_page_fault(&fault)   (mm/fault.h)
  *   any other exception          -> trap_user_kill(name, pc, addr)
  *   timer interrupt              -> timer_tick()
- *   IPI from another CPU         -> ipi_receive()           (kernel/ipi.h)
+ *   IPI from another CPU         -> ipi_receive()           (lib/ipi.h)
  *   ... and then, always         -> trap_user_return()
  *
  * Traps from kernel mode: page faults go to mm_page_fault, the timer to
@@ -16,7 +16,7 @@
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct trapframe;
 

@@ -1,14 +1,15 @@
 /* Address spaces and memregions (see addrspace.h). */
 #include "mm/addrspace.h"
 
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include <arch/arch.h>
+#include <arch/perm.h>
+
+#include "lib/abi/errcode.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
-#include "mm/perm.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
-#include "user/include/lib/errcode.h"
 
 struct addrspace *as_create(void)
 {

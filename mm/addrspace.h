@@ -11,7 +11,7 @@
 #ifndef MM_ADDRSPACE_H
 #define MM_ADDRSPACE_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define USTACK_PAGES 10
 /* The lowest address the user stack may grow down to. */

@@ -4,12 +4,13 @@
  */
 #include "mm/fault.h"
 
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
+#include <arch/arch.h>
+#include <arch/perm.h>
+
 #include "kernel/proc.h"
-#include "kernel/string.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/addrspace.h"
-#include "mm/perm.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
 

@@ -7,7 +7,7 @@
 #ifndef MM_FAULT_H
 #define MM_FAULT_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 

@@ -9,9 +9,9 @@
  */
 #include "mm/kmalloc.h"
 
-#include "kernel/kprintf.h"
-#include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/kprintf.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
 #include "mm/pmem.h"
 
 #define SLAB_MIN_SHIFT 4 /* 16 bytes */

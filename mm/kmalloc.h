@@ -6,7 +6,7 @@
 #ifndef MM_KMALLOC_H
 #define MM_KMALLOC_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define KMALLOC_MAX 4096
 

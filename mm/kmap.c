@@ -10,8 +10,9 @@
  */
 #include "mm/kmap.h"
 
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
+#include <arch/arch.h>
+
+#include "lib/kprintf.h"
 #include "mm/kstack.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"

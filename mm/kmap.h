@@ -9,7 +9,7 @@
 
 #include <arch/mmu.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct boot_info;
 
@@ -30,10 +30,5 @@ static inline paddr_t kimage_v2p(const void *va)
 {
 	return (uintptr_t)va - KIMAGE_OFFSET;
 }
-
-/* Linker-script symbols delimiting the kernel image's sections: text,
- * rodata, data and bss, then the symbol table (kernel/ksyms.h). */
-extern char _kernel_start[], _text_start[], _text_end[], _rodata_start[],
-    _rodata_end[], _data_start[], _bss_end[], _ksyms_start[], _kernel_end[];
 
 #endif

@@ -1,10 +1,11 @@
 /* Kernel stacks with guard pages (see kstack.h). */
 #include "mm/kstack.h"
 
-#include "kernel/arch.h"
-#include "kernel/ipi.h"
-#include "kernel/kprintf.h"
-#include "kernel/spinlock.h"
+#include <arch/arch.h>
+
+#include "lib/ipi.h"
+#include "lib/kprintf.h"
+#include "lib/spinlock.h"
 #include "mm/kmap.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"

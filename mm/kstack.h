@@ -14,7 +14,7 @@
 #define KSTACK_OVERFLOW_REACH 8192
 
 #ifndef __ASSEMBLY__
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Create the area's page tables in the kernel root (from kmap_init). */
 void kstack_init(void);

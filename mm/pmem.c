@@ -12,10 +12,11 @@
  */
 #include "mm/pmem.h"
 
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
-#include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include <arch/arch.h>
+
+#include "lib/kprintf.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
 
 uintptr_t kmap_offset;
 

@@ -9,7 +9,7 @@
 
 #include <arch/mmu.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct boot_info;
 

@@ -1,14 +1,15 @@
 /* Copy-in and copy-out through the direct map (see uaccess.h). */
 #include "mm/uaccess.h"
 
+#include <arch/perm.h>
+
 #include "kernel/proc.h"
-#include "kernel/string.h"
+#include "lib/abi/errcode.h"
+#include "lib/string.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
-#include "mm/perm.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
-#include "user/include/lib/errcode.h"
 
 /* The kernel address of user address va in the current process, made
  * present and allowing access a, or NULL when the policy refuses. */

@@ -8,7 +8,7 @@
 #ifndef MM_UACCESS_H
 #define MM_UACCESS_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Copy n bytes from user address src to kernel dst: 0 or ERR_FAULT. */
 int copy_from_user(void *dst, uintptr_t src, size_t n);

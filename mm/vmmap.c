@@ -1,14 +1,15 @@
 /* The picture of an address space, page by page (see vmmap.h). */
 #include "mm/vmmap.h"
 
-#include "kernel/kprintf.h"
+#include <arch/perm.h>
+
+#include "lib/abi/errcode.h"
+#include "lib/abi/vmmap-text.h"
+#include "lib/kprintf.h"
 #include "mm/addrspace.h"
-#include "mm/perm.h"
 #include "mm/pmem.h"
 #include "mm/uaccess.h"
 #include "mm/vpmap.h"
-#include "user/include/lib/errcode.h"
-#include "user/include/lib/vmmap-text.h"
 
 /* Page records gathered on the kernel stack for one copy_to_user. */
 #define CHUNK_PAGES 32

@@ -12,8 +12,8 @@
 #ifndef MM_VMMAP_H
 #define MM_VMMAP_H
 
-#include "kernel/types.h"
-#include "user/include/lib/abi.h"
+#include "lib/abi/abi.h"
+#include "lib/types.h"
 
 struct addrspace;
 

@@ -8,10 +8,11 @@
  */
 #include "mm/vpmap.h"
 
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include <arch/arch.h>
+
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/pmem.h"
 
 static paddr_t kernel_root;

@@ -17,7 +17,7 @@
 
 #include <arch/mmu.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* The kernel's own root: empty, and from now on the source of every new
  * root's kernel half. Called once (kmap_init; host tests). 0 when out of

@@ -5,13 +5,14 @@
  * other harts' ids, for smp.c), starts the UART and hands over to the
  * arch-neutral kernel.
  */
+#include <arch/arch.h>
+
 #include "arch/riscv/boot_layout.h"
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/platform.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/pmem.h"
 
 _Static_assert(BOOT_PAGE_SIZE == PAGE_SIZE, "boot_layout.h: page size");

@@ -1,7 +1,7 @@
 /*
  * The numbers the boot assembly (entry.S) needs, written without C so that
  * assembly can include them. boot.c checks each one against <arch/mmu.h>
- * and kernel/arch.h, so they cannot drift apart.
+ * and arch/include/arch/arch.h, so they cannot drift apart.
  */
 #ifndef ARCH_RISCV_BOOT_LAYOUT_H
 #define ARCH_RISCV_BOOT_LAYOUT_H

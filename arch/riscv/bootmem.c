@@ -4,11 +4,12 @@
  * memory reservation block, the device tree blob and the initrd are cut
  * out. What is left is page-aligned and within reach of the direct map.
  */
+#include <arch/arch.h>
+
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/platform.h"
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 
 /* Append [base, base + size) to bi->ram, clipped to what KMAP_BASE maps. */
 static void ram_add(struct boot_info *bi, paddr_t base, uint64_t size)

@@ -13,7 +13,7 @@
 #define CONTEXT_SIZE 112
 
 #ifndef __ASSEMBLY__
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct context {
 	uint64_t ra; /* where arch_context_switch returns to */

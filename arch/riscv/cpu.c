@@ -5,11 +5,12 @@
  * A frame built with -fno-omit-frame-pointer: s0 (fp) points just above it,
  * the return address is at fp - 8 and the caller's fp at fp - 16.
  */
-#include "kernel/cpu.h"
+#include <arch/arch.h>
+
 #include "arch/riscv/csr.h"
 #include "arch/riscv/platform.h"
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
 
 void arch_cpu_set(struct cpu *c)
 {

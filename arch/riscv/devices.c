@@ -3,10 +3,11 @@
  * kmap_init they are reached through the boot page table's direct map;
  * afterwards the kernel page table maps only what kmap_mmio asked for.
  */
+#include <arch/arch.h>
+
 #include "arch/riscv/platform.h"
 #include "arch/riscv/trapframe.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
+#include "lib/cpu.h"
 #include "mm/kmap.h"
 
 void arch_devices_init(void)

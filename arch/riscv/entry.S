@@ -143,7 +143,7 @@ boot_pagetable_image:			/* the root's last 512 GiB */
 #endif
 
 /* The boot CPU's kernel stack, with the spare page below it that kmap_init
- * turns into a guard page (kernel/arch.h). */
+ * turns into a guard page (arch/include/arch/arch.h). */
 	.section .bss.boot_stack, "aw", @nobits
 	.balign BOOT_PAGE_SIZE
 	.skip	BOOT_PAGE_SIZE

@@ -10,7 +10,7 @@
  */
 #include "arch/riscv/fdt.h"
 
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define FDT_MAGIC 0xd00dfeed
 #define FDT_VERSION 17

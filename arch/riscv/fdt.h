@@ -8,7 +8,7 @@
 #ifndef ARCH_RISCV_FDT_H
 #define ARCH_RISCV_FDT_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Is fdt a device tree blob this reader understands (magic, version 17)? */
 bool fdt_valid(const void *fdt);

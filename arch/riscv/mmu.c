@@ -1,8 +1,9 @@
 /* The MMU controls: loading a root (satp) and flushing the TLB (sfence.vma).
  * No ASIDs: every root switch flushes everything. */
+#include <arch/arch.h>
+
 #include "arch/riscv/csr.h"
 #include "arch/riscv/platform.h"
-#include "kernel/arch.h"
 
 uint64_t riscv_satp(paddr_t root)
 {

@@ -1,7 +1,7 @@
 /*
  * Page contents, 64 bytes per loop: eight doubleword stores (and loads)
  * per branch, a whole page known aligned, so no alignment tests either
- * (kernel/string.c's memset/memcpy move 8 bytes per branch after them).
+ * (lib/string.c's memset/memcpy move 8 bytes per branch after them).
  */
 #define PAGE_BYTES 4096 /* PAGE_SIZE; arch/riscv/mmu.c checks they agree */
 

@@ -5,7 +5,7 @@
 #ifndef ARCH_RISCV_PLATFORM_H
 #define ARCH_RISCV_PLATFORM_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define UART0_PA 0x10000000ul	  /* ns16550a, registers one byte apart */
 #define SIFIVE_TEST_PA 0x100000ul /* SiFive test finisher: leaves QEMU */

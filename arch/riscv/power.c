@@ -3,9 +3,10 @@
  * choosing; the SBI system-reset extension is the fallback (it can only
  * say "shut down", so QEMU would exit 0 even on failure).
  */
+#include <arch/arch.h>
+
 #include "arch/riscv/platform.h"
 #include "arch/riscv/sbi.h"
-#include "kernel/arch.h"
 
 #define FINISHER_PASS 0x5555 /* QEMU exits 0 */
 #define FINISHER_FAIL 0x3333 /* QEMU exits with the code in bits 16.. */

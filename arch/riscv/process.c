@@ -9,12 +9,13 @@
  *               | first struct context     |  arch_context_init
  *               | kernel thread's stack... |
  */
+#include <arch/arch.h>
+
 #include "arch/riscv/context.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/trapframe.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
 
 _Static_assert(__builtin_offsetof(struct context, ra) == CTX_RA,
 	       "context.h: ra");

@@ -6,7 +6,7 @@
 #ifndef ARCH_RISCV_SBI_H
 #define ARCH_RISCV_SBI_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define SBI_EXT_TIME 0x54494D45	  /* "TIME" */
 #define SBI_EXT_SRST 0x53525354	  /* "SRST" */

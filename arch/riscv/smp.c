@@ -15,16 +15,17 @@
  *       <---------------------------------------  state = RUNNING
  *     next hart                                    kmain_ap(id)
  */
+#include <arch/arch.h>
+
 #include "arch/riscv/boot_layout.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/platform.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/trapframe.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/kmap.h"
 #include "mm/kstack.h"
 #include "mm/vpmap.h"

@@ -6,13 +6,14 @@
  * firmware keeps one per hart), so each CPU starts its own timer. The time
  * CSR is also the user clock: scounteren lets U-mode read it with rdtime.
  */
-#include "kernel/timer.h"
+#include <arch/arch.h>
+
 #include "arch/riscv/csr.h"
 #include "arch/riscv/platform.h"
 #include "arch/riscv/sbi.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
+#include "kernel/timer.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
 
 static uint64_t tick_period; /* in time-CSR units, the same on every hart */
 

@@ -5,14 +5,15 @@
  * user mode is a system call; any other exception kills a user process and
  * is a kernel bug in the kernel: dump the frame and panic.
  */
-#include "kernel/trap.h"
+#include <arch/arch.h>
+
 #include "arch/riscv/csr.h"
 #include "arch/riscv/platform.h"
 #include "arch/riscv/trapframe.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/ipi.h"
-#include "kernel/kprintf.h"
+#include "kernel/trap.h"
+#include "lib/cpu.h"
+#include "lib/ipi.h"
+#include "lib/kprintf.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
 

@@ -10,7 +10,7 @@
 
 #include "mm/kstack.h" /* KSTACK_OVERFLOW_REACH */
 
-/* struct cpu's arch_words (kernel/cpu.h), reached through tp: the top of
+/* struct cpu's arch_words (lib/cpu.h), reached through tp: the top of
  * this hart's overflow stack, and two words to park t0 and t1 while the
  * trap entry decides which stack the frame goes on. */
 #define CPU_OVERFLOW_STACK 8
@@ -21,7 +21,7 @@
 #define EXC_STORE_PAGE_FAULT 15
 
 #ifndef __ASSEMBLY__
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* A trap taken in S-mode (sscratch was 0): handle it and return to
  * trapentry.S, which resumes the interrupted kernel code. */

@@ -2,8 +2,9 @@
  * The console: a 16550A-compatible UART (QEMU virt's ns16550a), polled.
  * Registers are one byte apart.
  */
+#include <arch/arch.h>
+
 #include "arch/riscv/platform.h"
-#include "kernel/arch.h"
 
 #define UART_RBR 0 /* receive buffer (read) */
 #define UART_THR 0 /* transmit holding (write) */

@@ -8,8 +8,8 @@
  */
 #include "arch/x86_64/acpi.h"
 
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/kmap.h"
 
 paddr_t acpi_rsdp;

@@ -2,7 +2,7 @@
 #ifndef X86_64_ACPI_H
 #define X86_64_ACPI_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Physical address of the RSDP, from the PVH start info (0: none given). */
 extern paddr_t acpi_rsdp;

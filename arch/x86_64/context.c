@@ -5,7 +5,7 @@
  */
 #include <arch/trapframe.h>
 
-#include "kernel/arch.h"
+#include <arch/arch.h>
 
 /* What switch.S pushes, lowest address first, and what a context pointer
  * points at: the callee-saved registers, then the address ret resumes at. */

@@ -1,9 +1,10 @@
 /* The calling CPU: per-CPU pointer (gs base), interrupt flag, frames. */
-#include "kernel/cpu.h"
+#include <arch/arch.h>
+
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
 
 /* The kernel runs with gs base = its struct cpu, whose first field points
  * to itself, so %gs:0 is the record's address. User mode runs with gs base

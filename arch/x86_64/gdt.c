@@ -6,11 +6,12 @@
  * own for double faults, so that overflowing a kernel stack still reports
  * "double fault".
  */
+#include <arch/arch.h>
+
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/trap.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/string.h"
+#include "lib/cpu.h"
+#include "lib/string.h"
 #include "mm/kmap.h"
 
 struct tss {
@@ -108,7 +109,7 @@ void *gdt_boot_ist(void)
 }
 
 /* TSS.rsp0 of the calling CPU: where it switches on a trap from ring 3,
- * and so where the trap frame lands (see kernel/arch.h). Called with
+ * and so where the trap frame lands (see arch/include/arch/arch.h). Called with
  * interrupts off, so the CPU cannot change under us. */
 _Static_assert(__builtin_offsetof(struct cpu, arch_words[0]) == CPU_USER_RSP &&
 		   __builtin_offsetof(struct cpu, arch_words[1]) ==

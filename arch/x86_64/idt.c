@@ -1,12 +1,13 @@
 /* The IDT: an interrupt gate (interrupts off on entry) for every stub in
  * trapentry.S; the double fault runs on its own stack (IST1), and only the
  * system-call gate (0x80) may be called from user mode. */
+#include <arch/arch.h>
+
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
+#include "lib/kprintf.h"
 
 struct gate {
 	uint16_t offset_low;

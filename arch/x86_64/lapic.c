@@ -6,8 +6,8 @@
 #include "arch/x86_64/lapic.h"
 
 #include "arch/x86_64/layout.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
 #include "mm/kmap.h"
 
 #define LAPIC_ID 0x020	/* bits 31-24 */

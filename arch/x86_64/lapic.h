@@ -3,7 +3,7 @@
 #ifndef X86_64_LAPIC_H
 #define X86_64_LAPIC_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Map the local APIC registers at physical base (from the MADT). */
 void lapic_map(paddr_t base);

@@ -1,7 +1,7 @@
 /*
- * x86_64 constants that assembly needs too. <arch/mmu.h> and kernel/arch.h
- * are C-only, so the values are repeated here; boot.c checks at compile time
- * that both spellings agree.
+ * x86_64 constants that assembly needs too. <arch/mmu.h> and
+ * arch/include/arch/arch.h are C-only, so the values are repeated here; boot.c
+ * checks at compile time that both spellings agree.
  */
 #ifndef X86_64_LAYOUT_H
 #define X86_64_LAYOUT_H
@@ -30,14 +30,14 @@
 #define VEC_PIC_SPURIOUS 39
 #define VEC_TIMER 48	/* the local APIC timer, on every CPU */
 #define VEC_SYSCALL 128 /* int $0x80, the only gate user mode may call */
-/* Another CPU wants something of this one (kernel/ipi.c); the highest
+/* Another CPU wants something of this one (lib/ipi.c); the highest
  * priority class, so a pending tick cannot hold it up. */
 #define VEC_IPI 240
 /* What a local APIC delivers when an interrupt vanished before the CPU
  * took it (no EOI for this one). */
 #define VEC_APIC_SPURIOUS 255
 
-/* struct cpu's arch_words (kernel/cpu.h), reached as %gs:offset by the
+/* struct cpu's arch_words (lib/cpu.h), reached as %gs:offset by the
  * syscall entry: the user's rsp while the entry needs a free register, and
  * the kernel stack top of the running process (arch_set_kernel_stack). */
 #define CPU_USER_RSP 8

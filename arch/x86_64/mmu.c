@@ -1,7 +1,8 @@
 /* Loading a page-table root and flushing the TLB (no PCIDs, no global
  * pages, so a CR3 write flushes everything). */
+#include <arch/arch.h>
+
 #include "arch/x86_64/x86.h"
-#include "kernel/arch.h"
 
 /* Load CR3, which also flushes every translation. */
 void arch_set_root(paddr_t root)

@@ -1,7 +1,7 @@
 /* Page contents with string instructions: rep stosq / rep movsq move eight
  * bytes per step, and the kernel runs with the direction flag clear (every
  * trap entry does cld). No SSE: the kernel does not save vector state. */
-#include "kernel/arch.h"
+#include <arch/arch.h>
 
 void arch_page_zero(void *page)
 {

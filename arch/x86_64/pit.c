@@ -7,7 +7,7 @@
 #include "arch/x86_64/pit.h"
 
 #include "arch/x86_64/x86.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define PIT_HZ 1193182 /* the PIT's input clock */
 #define PIT_CH2 0x42

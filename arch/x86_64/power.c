@@ -1,6 +1,7 @@
 /* Leaving QEMU: ACPI S5 for success, isa-debug-exit for failure. */
+#include <arch/arch.h>
+
 #include "arch/x86_64/x86.h"
-#include "kernel/arch.h"
 
 #define ACPI_PM1A_CNT 0x604  /* q35 (ICH9) PM base 0x600 + 4 */
 #define PM1_SLP_EN_S5 0x2000 /* SLP_EN with SLP_TYP 0, QEMU's S5 */

@@ -5,13 +5,14 @@
  * layout is Xen's public arch-x86/hvm/start_info.h (version 1 adds the
  * memory map).
  */
+#include <arch/arch.h>
+
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/uart.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/pmem.h"
 
 _Static_assert(LAYOUT_KIMAGE_BASE == KIMAGE_BASE, "layout.h: KIMAGE_BASE");

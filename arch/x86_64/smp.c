@@ -7,16 +7,17 @@
  */
 #include "arch/x86_64/smp.h"
 
+#include <arch/arch.h>
+
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
-#include "kernel/string.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 #include "mm/kmap.h"
 #include "mm/kstack.h"
 #include "mm/vpmap.h"

@@ -1,5 +1,5 @@
 /* The other CPUs (smp.c): found in arch_devices_init, started by
- * arch_start_cpus (kernel/arch.h). */
+ * arch_start_cpus (arch/include/arch/arch.h). */
 #ifndef X86_64_SMP_H
 #define X86_64_SMP_H
 

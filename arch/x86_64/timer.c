@@ -5,11 +5,12 @@
  * 1.193182 MHz is; every CPU then uses the same count. The TSC, the user
  * clock, is measured over the same PIT delay.
  */
+#include <arch/arch.h>
+
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
+#include "lib/kprintf.h"
 
 #define CALIBRATE_US 10000 /* each run: 10 ms of the PIT */
 #define CALIBRATE_RUNS 5

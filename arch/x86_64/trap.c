@@ -9,10 +9,10 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/ipi.h"
-#include "kernel/kprintf.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+#include "lib/ipi.h"
+#include "lib/kprintf.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
 

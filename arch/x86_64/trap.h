@@ -7,7 +7,7 @@
 
 #include <arch/trapframe.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* One entry stub per handled vector, listed by trapentry.S. */
 struct trap_stub {

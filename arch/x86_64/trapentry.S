@@ -132,7 +132,7 @@ syscall_entry:
 	jmp trap_save_regs
 
 /* arch_return_to_user(tf): enter user mode with the registers in tf, the
- * frame at the top of the current kernel stack (see kernel/arch.h). */
+ * frame at the top of the current kernel stack (see arch/include/arch/arch.h). */
 	.globl arch_return_to_user
 arch_return_to_user:
 	cli

@@ -1,8 +1,9 @@
 /* COM1: arch_console_putc/getc over a polled 16550 UART. */
 #include "arch/x86_64/uart.h"
 
+#include <arch/arch.h>
+
 #include "arch/x86_64/x86.h"
-#include "kernel/arch.h"
 
 #define COM1 0x3f8
 #define UART_DATA 0 /* with DLAB: divisor low byte */

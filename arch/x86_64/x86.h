@@ -5,7 +5,7 @@
 #ifndef X86_64_X86_H
 #define X86_64_X86_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define MSR_APIC_BASE 0x1b
 #define MSR_APIC_BASE_ADDR 0x000ffffffffff000ul /* the local APIC's page */

@@ -23,7 +23,7 @@ M64 = (1 << 64) - 1
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT
 INDEX_BITS = 9
-# Neutral permissions of a memregion (mm/perm.h).
+# Neutral permissions of a memregion (arch/include/arch/perm.h).
 PERM_R, PERM_W, PERM_X = 0x1, 0x2, 0x4
 
 

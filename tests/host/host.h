@@ -9,11 +9,11 @@
 #ifndef TESTS_HOST_HOST_H
 #define TESTS_HOST_HOST_H
 
+#include <arch/arch.h>
 #include <setjmp.h>
 
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/types.h"
+#include "lib/cpu.h"
+#include "lib/types.h"
 
 /* ---- Simulated RAM ---------------------------------------------------------
  *

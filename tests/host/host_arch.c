@@ -1,7 +1,7 @@
 /*
- * What mm/, kernel/spinlock.c and kernel/cpu.c ask of the machine, for a host
- * process: the arch functions of kernel/arch.h they call, kprintf and panic,
- * and simulated RAM (see host.h).
+ * What mm/, lib/spinlock.c and lib/cpu.c ask of the machine, for a host
+ * process: the arch functions of arch/include/arch/arch.h they call, kprintf
+ * and panic, and simulated RAM (see host.h).
  */
 #include "tests/host/host.h"
 
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
 #include "mm/pmem.h"
 
 /* ---- CPU and MMU -------------------------------------------------------- */
@@ -120,7 +120,7 @@ void arch_wait_for_interrupt(void)
 	panic("host: arch_wait_for_interrupt: nothing to wait for");
 }
 
-/* No CPU of the host model calls ipi_cpu_online, so kernel/ipi.c never
+/* No CPU of the host model calls ipi_cpu_online, so lib/ipi.c never
  * sends one. */
 void arch_send_ipi(int id)
 {

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kernel/cpu.h"
 #include "kernel/proc.h"
+#include "lib/cpu.h"
 
 struct host_kill host_kill;
 

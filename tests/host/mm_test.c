@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/cpu.h"
+#include "lib/cpu.h"
 #include "mm/pmem.h"
 #include "tests/host/host.h"
 

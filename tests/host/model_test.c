@@ -35,6 +35,7 @@
  * bisects to the shortest prefix that fails. A crash (a panic, a sanitizer
  * report) fails a run like any check does.
  */
+#include <arch/perm.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,16 +46,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/cpu.h"
 #include "kernel/proc.h"
+#include "lib/abi/errcode.h"
+#include "lib/cpu.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
-#include "mm/perm.h"
 #include "mm/pmem.h"
 #include "mm/uaccess.h"
 #include "mm/vpmap.h"
 #include "tests/host/host.h"
-#include "user/include/lib/errcode.h"
 
 struct model_opts model_opts = {
     .seed = 0x6d6f64656c5eedull,

@@ -5,20 +5,20 @@
  * (too small, bad, and changing nothing it shows), and an address space
  * held by a reader outliving its owner's as_destroy.
  */
+#include <arch/perm.h>
 #include <string.h>
 
-#include "kernel/cpu.h"
 #include "kernel/proc.h"
+#include "lib/abi/errcode.h"
+#include "lib/abi/vmmap-text.h"
+#include "lib/cpu.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
-#include "mm/perm.h"
 #include "mm/pmem.h"
 #include "mm/uaccess.h"
 #include "mm/vmmap.h"
 #include "mm/vpmap.h"
 #include "tests/host/host.h"
-#include "user/include/lib/errcode.h"
-#include "user/include/lib/vmmap-text.h"
 
 #define TEXT 0x400000ul
 #define HEAP 0x600000ul

@@ -14,10 +14,11 @@
  *
  * and powers the machine off.
  */
-#include "linux.h"
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+
+#include "linux.h"
 
 #define LIST_MAX (32 * 1024)
 

@@ -1,8 +1,9 @@
 /* The course's file calls over Linux's (see usyscall.c): the initramfs
  * stands in for the course's initrd, read-only from the course's side. */
-#include "linux.h"
 #include <lib/string.h>
 #include <lib/usyscall.h>
+
+#include "linux.h"
 
 #define DIRENT_BUF 512 /* holds at least one getdents64 record */
 

@@ -2,10 +2,11 @@
  * system-wide (/proc/vmstat, which init mounts) but keeps no count of zero
  * fills, copy-on-write copies or reuses, or kills for a fault: those fields
  * stay 0 (docs/linux-compare.md). */
-#include "linux.h"
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+
+#include "linux.h"
 
 #define PAGE_SIZE 4096
 #define VMSTAT_SIZE 8192

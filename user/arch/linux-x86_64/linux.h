@@ -7,8 +7,9 @@
 #ifndef LINUX_H
 #define LINUX_H
 
-#include "../x86_64/lib/trap.h"
 #include <lib/stddef.h>
+
+#include "../x86_64/lib/trap.h"
 
 /* x86_64 Linux system call numbers. */
 #define LINUX_read 0

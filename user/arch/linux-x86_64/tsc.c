@@ -5,9 +5,10 @@
  * TSC once per boot against CLOCK_MONOTONIC and hands the rate down in the
  * environment as TSC_HZ=; a program started otherwise measures it itself,
  * once. */
-#include "linux.h"
 #include <lib/clock.h>
 #include <lib/string.h>
+
+#include "linux.h"
 
 #define NS_PER_S 1000000000ull
 #define CALIBRATE_MS 100

@@ -5,10 +5,11 @@
  * statuses and the heap; files.c: descriptors; info.c: info and meminfo;
  * tsc.c: the rate of lib/clock.h's clock.
  */
-#include "linux.h"
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+
+#include "linux.h"
 
 #define PAGE_SIZE 4096
 /* The course kernel's limits on a command line (kernel/exec.c): the text

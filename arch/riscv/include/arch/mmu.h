@@ -26,8 +26,9 @@
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
 
-#include "kernel/types.h"
-#include "mm/perm.h"
+#include <arch/perm.h>
+
+#include "lib/types.h"
 
 /* What differs between the two modes: the depth of the tree, hence the
  * size of the virtual address space and where each area starts. */

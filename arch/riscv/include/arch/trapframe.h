@@ -1,8 +1,8 @@
 /*
  * The RISC-V trap frame: every register trapentry.S saves when a trap
  * enters the kernel, and the accessors kernel/ uses instead of its fields
- * (kernel/arch.h, "Processes"). Offsets are usable from assembly; trap.c
- * checks them against the struct.
+ * (arch/include/arch/arch.h, "Processes"). Offsets are usable from assembly;
+ * trap.c checks them against the struct.
  *
  * A trap from user mode puts the frame at the very top of the process's
  * kernel stack (arch_trapframe); a trap from the kernel puts it below the
@@ -31,7 +31,7 @@
 #define TRAP_STACK_SIZE 320 /* frame, padding, record: 16-byte aligned */
 
 #ifndef __ASSEMBLY__
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct trapframe {
 	union {

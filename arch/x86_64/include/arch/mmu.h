@@ -17,8 +17,9 @@
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
 
-#include "kernel/types.h"
-#include "mm/perm.h"
+#include <arch/perm.h>
+
+#include "lib/types.h"
 
 #define MACHINE_NAME "x86_64"
 /* The counter behind arch_clock_hz, for the banner. */

@@ -1,6 +1,7 @@
 /*
- * The x86_64 trap frame and its accessors (the contract is in kernel/arch.h,
- * "Processes"). kernel/ sees the frame only through the tf_* functions.
+ * The x86_64 trap frame and its accessors (the contract is in
+ * arch/include/arch/arch.h, "Processes"). kernel/ sees the frame only through
+ * the tf_* functions.
  *
  *   kstack_top (16-aligned)   ss, rsp, rflags, cs, rip    pushed by the CPU
  *                             error code (0 if none), vector
@@ -13,11 +14,11 @@
 
 #include "arch/x86_64/layout.h"
 
-#define TF_VECTOR 120	       /* offset of vector */
-#define TF_ERROR 128	       /* offset of error */
-#define TF_RIP 136	       /* offset of rip */
-#define TF_RFLAGS 152	       /* offset of rflags */
-#define TF_RSP 160	       /* offset of rsp */
+#define TF_VECTOR 120 /* offset of vector */
+#define TF_ERROR 128  /* offset of error */
+#define TF_RIP 136    /* offset of rip */
+#define TF_RFLAGS 152 /* offset of rflags */
+#define TF_RSP 160    /* offset of rsp */
 /* The error slot of a VEC_SYSCALL frame made by the syscall instruction
  * (0 for int $0x80): such a frame may leave by sysret. */
 #define TF_ENTERED_BY_SYSCALL 1
@@ -26,7 +27,7 @@
 #define TF_RFLAGS_USER 0x202ul /* IF, plus bit 1 which is always set */
 
 #ifndef __ASSEMBLY__
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Lowest address first: the general registers the entry stub pushed, the
  * vector and error code, then the CPU's own interrupt frame. */

@@ -2,7 +2,7 @@
 #ifndef KERNEL_KPRINTF_H
 #define KERNEL_KPRINTF_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* printf to the console. Conversions: %d %i %u %x %X %p %s %c %%, with
  * flags '-' and '0', a field width, and the size prefixes l, ll and z; and
@@ -13,6 +13,9 @@ int kvprintf(const char *fmt, va_list ap);
 /* Format into buf (always NUL-terminated); returns the length it wanted. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Write n bytes of kernel text to the console, as one piece. */
+void console_write(const char *buf, size_t n);
 
 /* Print "panic: <message>", the CPU state and a backtrace, stop every CPU
  * and leave QEMU with a failure status. */

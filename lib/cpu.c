@@ -1,7 +1,7 @@
 /* Per-CPU records and interrupt-disable nesting. */
-#include "kernel/cpu.h"
+#include "lib/cpu.h"
 
-#include "kernel/kprintf.h"
+#include "lib/kprintf.h"
 
 /* cpus[0] is usable before cpu_init_boot, so early output can lock. */
 struct cpu cpus[NCPU] = {[0] = {.self = &cpus[0]}};

@@ -2,8 +2,9 @@
 #ifndef KERNEL_CPU_H
 #define KERNEL_CPU_H
 
-#include "kernel/arch.h"
-#include "kernel/types.h"
+#include <arch/arch.h>
+
+#include "lib/types.h"
 
 #define NCPU 8
 
@@ -24,7 +25,7 @@ struct cpu {
 	struct proc *proc; /* running process, or NULL */
 	struct context *sched_ctx; /* this CPU's scheduler loop */
 	bool resched;		   /* the running process's slice is over */
-	/* Interrupts between CPUs (kernel/ipi.c). Written by this CPU, read
+	/* Interrupts between CPUs (lib/ipi.c). Written by this CPU, read
 	 * by the others, so through __atomic builtins. */
 	bool online;   /* takes IPIs: set once, in kmain / kmain_ap */
 	uint32_t idle; /* 1: waiting for an interrupt in proc_scheduler (a word:

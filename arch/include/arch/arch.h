@@ -14,9 +14,14 @@
 
 #include <arch/mmu.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* ---- Boot ---------------------------------------------------------------- */
+
+/* The arch's linker script delimits the kernel image's sections: text,
+ * rodata, data and bss, then the symbol table (lib/ksyms.h). */
+extern char _kernel_start[], _text_start[], _text_end[], _rodata_start[],
+    _rodata_end[], _data_start[], _bss_end[], _ksyms_start[], _kernel_end[];
 
 #define BOOT_MAX_RANGES 32
 #define BOOT_CMDLINE_MAX 256
@@ -78,7 +83,7 @@ noreturn void kmain_ap(int id);
 const char *arch_cpu_name(int id);
 /* Interrupt CPU id (online, not the caller): it takes the interrupt as
  * soon as its interrupts are on, even from arch_wait_for_interrupt, and
- * calls ipi_receive() (kernel/ipi.h) with interrupts off. Several IPIs
+ * calls ipi_receive() (lib/ipi.h) with interrupts off. Several IPIs
  * sent before it takes one may arrive as one. The x86_64 local APIC sends
  * vector VEC_IPI; RISC-V asks the SBI (send_ipi) for a supervisor software
  * interrupt. Callable with interrupts off and locks held. */
@@ -127,7 +132,7 @@ uint64_t arch_clock_hz(void);
 uintptr_t arch_frame_pointer(void);
 /* Step one frame up a frame-pointer chain: from *fp, store the caller's
  * frame pointer in *fp and the return address in *pc. The kernel checks the
- * addresses before calling (see kernel/panic.c). */
+ * addresses before calling (see lib/panic.c). */
 void arch_frame_unwind(uintptr_t *fp, uintptr_t *pc);
 
 /* Print the general registers of the calling CPU (for panic). */

@@ -9,11 +9,12 @@
  * tlb_requested; a CPU that reads tlb_requested = g and then flushes has
  * flushed for every request up to g, and publishes g in its tlb_gen.
  */
-#include "kernel/ipi.h"
+#include "lib/ipi.h"
 
-#include "kernel/arch.h"
-#include "kernel/cpu.h"
-#include "kernel/kprintf.h"
+#include <arch/arch.h>
+
+#include "lib/cpu.h"
+#include "lib/kprintf.h"
 
 static uint64_t tlb_requested; /* generation of the latest shootdown */
 

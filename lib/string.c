@@ -1,5 +1,5 @@
 /* Freestanding string functions (gcc may also emit calls to memset/memcpy). */
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* A word that may alias anything, for moving memory eight bytes at a time.
  * Only aligned words are used: RISC-V may trap a misaligned access to the

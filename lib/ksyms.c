@@ -1,7 +1,7 @@
-/* Looking up the symbol table that kernel/ksyms.sh generates. */
-#include "kernel/ksyms.h"
+/* Looking up the symbol table that lib/ksyms.sh generates. */
+#include "lib/ksyms.h"
 
-#include "mm/kmap.h"
+#include <arch/arch.h>
 
 struct ksym {
 	uintptr_t addr;

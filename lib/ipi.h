@@ -7,7 +7,7 @@
 #ifndef KERNEL_IPI_H
 #define KERNEL_IPI_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Mark the calling CPU as one that takes IPIs. Each CPU calls it once,
  * with its kernel root loaded, before it runs any process. */

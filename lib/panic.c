@@ -1,8 +1,8 @@
 /* panic and the frame-pointer backtrace. */
-#include "kernel/arch.h"
-#include "kernel/kprintf.h"
-#include "kernel/ksyms.h"
-#include "mm/kmap.h"
+#include <arch/arch.h>
+
+#include "lib/kprintf.h"
+#include "lib/ksyms.h"
 
 extern bool kprintf_unlocked;
 

@@ -7,7 +7,7 @@
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct cpu;
 

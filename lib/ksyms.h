@@ -1,13 +1,13 @@
 /*
  * The kernel's own symbol table, for backtraces and fault messages: every
- * text symbol of the linked image, sorted by address. kernel/ksyms.sh
+ * text symbol of the linked image, sorted by address. lib/ksyms.sh
  * generates it from the first link of the kernel and the second link holds
  * it (see the Makefile), in a section of its own after everything else.
  */
 #ifndef KERNEL_KSYMS_H
 #define KERNEL_KSYMS_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* The function holding kernel text address addr: its name, with the
  * distance from its start in *offset. NULL when addr is not in the kernel's

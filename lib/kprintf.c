@@ -2,13 +2,13 @@
  * kprintf: formatted console output. One formatter (format_to) writes
  * through a sink, so kprintf and ksnprintf share every conversion.
  */
-#include "kernel/kprintf.h"
+#include "lib/kprintf.h"
 
-#include "kernel/arch.h"
-#include "kernel/file.h"
-#include "kernel/ksyms.h"
-#include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include <arch/arch.h>
+
+#include "lib/ksyms.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
 
 struct sink {
 	void (*put)(struct sink *s, char c);
@@ -79,7 +79,7 @@ static void emit_number(struct sink *s, const struct spec *sp, uint64_t v,
 }
 
 /* Emit pointer p as 0x and hex digits; with symbol, the function holding
- * it too (kernel/ksyms.h), when there is one. */
+ * it too (lib/ksyms.h), when there is one. */
 static void emit_pointer(struct sink *s, const struct spec *sp, uintptr_t p,
 			 bool symbol)
 {

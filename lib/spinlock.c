@@ -1,9 +1,9 @@
 /* Spinlocks with interrupts off while held (see spinlock.h). */
-#include "kernel/spinlock.h"
+#include "lib/spinlock.h"
 
-#include "kernel/cpu.h"
-#include "kernel/ipi.h"
-#include "kernel/kprintf.h"
+#include "lib/cpu.h"
+#include "lib/ipi.h"
+#include "lib/kprintf.h"
 
 void spin_init(struct spinlock *lk, const char *name)
 {

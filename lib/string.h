@@ -2,7 +2,7 @@
 #ifndef KERNEL_STRING_H
 #define KERNEL_STRING_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
