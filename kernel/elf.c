@@ -82,7 +82,7 @@ static int segment_load(struct addrspace *as, const struct elf64_phdr *ph,
 	vaddr_t start = ROUND_DOWN(ph->p_vaddr, PAGE_SIZE);
 	vaddr_t end = ROUND_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
 	struct memregion *r =
-	    as_map_memregion(as, start, end, segment_perm(ph), false);
+	    as_add_memregion(as, start, end, segment_perm(ph));
 
 	if (!r)
 		return ERR_INVAL; /* overlaps another segment */

@@ -83,8 +83,8 @@ static int add_heap_and_stack(struct exec_image *img, uintptr_t data_end,
 	struct memregion *r;
 	char *page;
 
-	img->as->heap = as_map_memregion(img->as, heap, heap, PERM_RW, false);
-	r = as_map_memregion(img->as, stack, USTACK_UPPERBOUND, PERM_RW, false);
+	img->as->heap = as_add_memregion(img->as, heap, heap, PERM_RW);
+	r = as_add_memregion(img->as, stack, USTACK_UPPERBOUND, PERM_RW);
 	if (!img->as->heap || !r)
 		return ERR_NOMEM;
 	page = as_map_new_page(img->as, r, top_page, true);
@@ -121,7 +121,7 @@ int exec_load(const char *args, struct exec_image *img)
 	if (!err)
 		err = add_heap_and_stack(img, data_end, argc, argv);
 	if (err) {
-		as_destroy(img->as);
+		as_release(img->as);
 		img->as = NULL;
 	} else {
 		strlcpy(img->name, file.name, sizeof(img->name));

@@ -7,6 +7,7 @@
 #include "kernel/proc.h"
 #include "lib/abi/abi.h"
 #include "lib/abi/errcode.h"
+#include "lib/sleeplock.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -123,7 +124,7 @@ static int64_t console_read(struct file *f, uintptr_t ubuf, size_t n)
 	if (line.pos == line.len)
 		console_read_line();
 	take = MIN(n, line.len - line.pos);
-	if (copy_to_user(ubuf, line.buf + line.pos, take) == 0) {
+	if (copy_to_user(proc_as(), ubuf, line.buf + line.pos, take) == 0) {
 		line.pos += take;
 		got = (int64_t)take;
 	}
@@ -138,7 +139,7 @@ static int64_t console_write_user(struct file *f, uintptr_t ubuf, size_t n)
 	(void)f;
 	for (size_t done = 0; done < n;) {
 		size_t c = MIN(n - done, sizeof(chunk));
-		if (copy_from_user(chunk, ubuf + done, c) < 0)
+		if (copy_from_user(proc_as(), chunk, ubuf + done, c) < 0)
 			return done ? (int64_t)done : ERR_FAULT;
 		console_write(chunk, c);
 		done += c;
@@ -160,8 +161,10 @@ struct file *console_open(void)
  */
 
 /* Guards the position of every initrd file: processes sharing one (dup,
- * fork) may read it on two CPUs at once. */
-static struct spinlock initrd_pos_lock = SPINLOCK_INIT("initrd pos");
+ * fork) may read it on two CPUs at once. A sleep lock: the copy out under
+ * it may fault, and a fault may sleep. */
+static struct sleeplock initrd_pos_lock = {.guard = SPINLOCK_INIT("initrd pos"),
+					   .name = "initrd pos"};
 
 static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 {
@@ -170,14 +173,14 @@ static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 
 	if (f->is_dir)
 		return ERR_INVAL; /* not open for reading: readdir it */
-	spin_lock(&initrd_pos_lock);
+	sleeplock_lock(&initrd_pos_lock);
 	take = MIN(n, f->ifile.size - f->pos);
-	if (copy_to_user(ubuf, (const char *)f->ifile.data + f->pos, take) ==
-	    0) {
+	if (copy_to_user(proc_as(), ubuf, (const char *)f->ifile.data + f->pos,
+			 take) == 0) {
 		f->pos += take;
 		got = (int64_t)take;
 	}
-	spin_unlock(&initrd_pos_lock);
+	sleeplock_unlock(&initrd_pos_lock);
 	return got;
 }
 
@@ -220,17 +223,18 @@ int file_readdir(struct file *f, uintptr_t udirent)
 
 	if (f->ops != &initrd_ops || !f->is_dir)
 		return ERR_FTYPE;
-	spin_lock(&initrd_pos_lock);
+	sleeplock_lock(&initrd_pos_lock);
 	if (initrd_entry((int)f->pos, &ifile)) {
 		memset(&d, 0, sizeof(d));
 		strlcpy(d.name, ifile.name, sizeof(d.name));
 		d.inode_num = ifile.index + 1;
-		err = copy_to_user(udirent, &d, sizeof(d)) < 0 ? ERR_FAULT
-							       : ERR_OK;
+		err = copy_to_user(proc_as(), udirent, &d, sizeof(d)) < 0
+			  ? ERR_FAULT
+			  : ERR_OK;
 		if (err == ERR_OK)
 			f->pos++;
 	}
-	spin_unlock(&initrd_pos_lock);
+	sleeplock_unlock(&initrd_pos_lock);
 	return err;
 }
 
@@ -251,5 +255,6 @@ int file_fstat(struct file *f, uintptr_t ustat)
 		st.inode_num = f->ifile.index + 1;
 		st.size = f->ifile.size;
 	}
-	return copy_to_user(ustat, &st, sizeof(st)) < 0 ? ERR_FAULT : ERR_OK;
+	return copy_to_user(proc_as(), ustat, &st, sizeof(st)) < 0 ? ERR_FAULT
+								   : ERR_OK;
 }

@@ -13,6 +13,8 @@
 #include "lib/cpu.h"
 #include "lib/ipi.h"
 #include "lib/kprintf.h"
+#include "lib/string.h"
+#include "mm/fault.h"
 #include "mm/kmap.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
@@ -89,6 +91,20 @@ static noreturn void start_init(const char *cmdline)
 	proc_start_init(args);
 }
 
+/* The test knob fault_sleep=1 (mm/fault.h): every user page fault sleeps
+ * a tick before it is resolved. Said in the banner, since it slows every
+ * program down. */
+static void fault_sleep_knob(const char *cmdline)
+{
+	char v[4];
+
+	if (!cmdline_get(cmdline, "fault_sleep", v, sizeof(v)) ||
+	    strcmp(v, "1") != 0)
+		return;
+	mm_fault_sleep = true;
+	kprintf("fault_sleep: every user page fault sleeps a tick first\n");
+}
+
 noreturn void kmain(struct boot_info *bi)
 {
 	cpu_init_boot();
@@ -98,7 +114,7 @@ noreturn void kmain(struct boot_info *bi)
 	pmem_init(bi, kimage_v2p(_kernel_start), kimage_v2p(_kernel_end));
 	kmap_init(bi);
 	arch_devices_init();
-	vpmap_activate(kmap_root());
+	vpmap_activate(vpmap_kernel());
 	kprintf("pmem: %lu frames, %lu free after the kernel page table\n",
 		(unsigned long)pmem_total(), (unsigned long)pmem_free_count());
 
@@ -111,5 +127,6 @@ noreturn void kmain(struct boot_info *bi)
 	char which[32];
 	if (cmdline_get(bi->cmdline, "selftest", which, sizeof(which)))
 		selftest_run(which);
+	fault_sleep_knob(bi->cmdline);
 	start_init(bi->cmdline);
 }

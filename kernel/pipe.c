@@ -3,6 +3,13 @@
  * Readers sleep while it is empty and see EOF (0) once every write end is
  * closed; writers sleep while it is full and get ERR_END once every read
  * end is closed.
+ *
+ * User memory is copied without the pipe's spinlock, for a copy may sleep
+ * (a fault). That is safe because one reader and one writer at a time own
+ * their side (the busy flags, taken under the lock): only the reader
+ * moves nread and reads the bytes in [nread, nwritten); only the writer
+ * moves nwritten and writes the free bytes after it. Each publishes its
+ * move under the lock once its copy is done.
  */
 #include "kernel/file.h"
 #include "kernel/proc.h"
@@ -21,21 +28,41 @@ struct pipe {
 	char *buf;		/* PIPE_SIZE bytes, kmalloc'd apart */
 	size_t nread, nwritten; /* bytes ever read / written */
 	int readers, writers;	/* open ends */
+	bool reading, writing;	/* a reader / a writer owns its side */
 };
 
-/* Copy up to n bytes out of the ring into user memory (lock held);
- * returns the count or ERR_FAULT. */
-static int64_t ring_take(struct pipe *p, uintptr_t ubuf, size_t n)
+/* Wait until the side flag *busy is free, and take it (lock held; it may
+ * be let go while sleeping). False when the process was killed. */
+static bool side_take(struct pipe *p, bool *busy)
 {
-	size_t done = 0;
+	while (*busy && !proc_killed())
+		proc_sleep(busy, &p->lock);
+	if (*busy)
+		return false;
+	*busy = true;
+	return true;
+}
 
-	while (done < n && p->nread < p->nwritten) {
-		size_t at = p->nread % PIPE_SIZE;
-		size_t chunk =
-		    MIN(MIN(n - done, p->nwritten - p->nread), PIPE_SIZE - at);
-		if (copy_to_user(ubuf + done, p->buf + at, chunk) < 0)
+/* Let go of a side (lock held). */
+static void side_give(bool *busy)
+{
+	*busy = false;
+	proc_wakeup(busy);
+}
+
+/* Copy up to n bytes of the ring, from nread on, into user memory, without
+ * the lock (the reader owns them). Returns the count or ERR_FAULT. */
+static int64_t ring_take(struct pipe *p, uintptr_t ubuf, size_t n, size_t avail)
+{
+	size_t done = 0, from = p->nread;
+
+	while (done < n && done < avail) {
+		size_t at = (from + done) % PIPE_SIZE;
+		size_t chunk = MIN(MIN(n, avail) - done, PIPE_SIZE - at);
+
+		if (copy_to_user(proc_as(), ubuf + done, p->buf + at, chunk) <
+		    0)
 			return done ? (int64_t)done : ERR_FAULT;
-		p->nread += chunk;
 		done += chunk;
 	}
 	return (int64_t)done;
@@ -44,49 +71,97 @@ static int64_t ring_take(struct pipe *p, uintptr_t ubuf, size_t n)
 static int64_t pipe_read(struct file *f, uintptr_t ubuf, size_t n)
 {
 	struct pipe *p = f->pipe;
-	int64_t got;
+	int64_t got = 0;
+	size_t avail;
 
 	if (n == 0)
 		return 0;
 	spin_lock(&p->lock);
+	if (!side_take(p, &p->reading)) {
+		spin_unlock(&p->lock);
+		return 0;
+	}
 	while (p->nread == p->nwritten && p->writers > 0 && !proc_killed())
 		proc_sleep(&p->nread, &p->lock);
-	got = ring_take(p, ubuf, n);
+	avail = p->nwritten - p->nread;
+	spin_unlock(&p->lock);
+	if (avail)
+		got = ring_take(p, ubuf, n, avail);
+	spin_lock(&p->lock);
+	if (got > 0)
+		p->nread += (size_t)got;
+	side_give(&p->reading);
 	proc_wakeup(&p->nwritten);
 	spin_unlock(&p->lock);
 	return got;
+}
+
+/* Copy up to room bytes from user memory into the free part of the ring
+ * after nwritten, without the lock (the writer owns it). Returns the count
+ * or ERR_FAULT. */
+static int64_t ring_put(struct pipe *p, uintptr_t ubuf, size_t room)
+{
+	size_t done = 0;
+
+	while (done < room) {
+		size_t at = (p->nwritten + done) % PIPE_SIZE;
+		size_t chunk = MIN(room - done, PIPE_SIZE - at);
+
+		if (copy_from_user(proc_as(), p->buf + at, ubuf + done, chunk) <
+		    0)
+			return done ? (int64_t)done : ERR_FAULT;
+		done += chunk;
+	}
+	return (int64_t)done;
+}
+
+/* Wait for room in the ring (lock held): the free bytes, or 0 when no
+ * reader is left or the process was killed. */
+static size_t wait_room(struct pipe *p)
+{
+	while (p->readers > 0 && !proc_killed() &&
+	       p->nwritten - p->nread == PIPE_SIZE) {
+		proc_wakeup(&p->nread);
+		proc_sleep(&p->nwritten, &p->lock);
+	}
+	if (p->readers == 0 || proc_killed())
+		return 0;
+	return PIPE_SIZE - (p->nwritten - p->nread);
 }
 
 static int64_t pipe_write(struct file *f, uintptr_t ubuf, size_t n)
 {
 	struct pipe *p = f->pipe;
 	size_t done = 0;
+	int64_t err = 0;
 
 	spin_lock(&p->lock);
-	while (done < n) {
-		size_t at = p->nwritten % PIPE_SIZE, chunk;
-
-		if (p->readers == 0 || proc_killed()) {
-			spin_unlock(&p->lock);
-			return done ? (int64_t)done : ERR_END;
-		}
-		if (p->nwritten - p->nread == PIPE_SIZE) {
-			proc_wakeup(&p->nread);
-			proc_sleep(&p->nwritten, &p->lock);
-			continue;
-		}
-		chunk = MIN(MIN(n - done, PIPE_SIZE - (p->nwritten - p->nread)),
-			    PIPE_SIZE - at);
-		if (copy_from_user(p->buf + at, ubuf + done, chunk) < 0) {
-			spin_unlock(&p->lock);
-			return done ? (int64_t)done : ERR_FAULT;
-		}
-		p->nwritten += chunk;
-		done += chunk;
+	if (!side_take(p, &p->writing)) {
+		spin_unlock(&p->lock);
+		return ERR_END;
 	}
-	proc_wakeup(&p->nread);
+	while (done < n && !err) {
+		size_t room = MIN(wait_room(p), n - done);
+		int64_t put;
+
+		if (!room) {
+			err = ERR_END;
+			break;
+		}
+		spin_unlock(&p->lock);
+		put = ring_put(p, ubuf + done, room);
+		spin_lock(&p->lock);
+		if (put < 0)
+			err = ERR_FAULT;
+		else
+			p->nwritten += (size_t)put, done += (size_t)put;
+		if (put >= 0 && (size_t)put < room)
+			err = ERR_FAULT;
+		proc_wakeup(&p->nread);
+	}
+	side_give(&p->writing);
 	spin_unlock(&p->lock);
-	return (int64_t)done;
+	return done ? (int64_t)done : err;
 }
 
 /* Close one end; the pipe goes when both are closed. */

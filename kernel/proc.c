@@ -24,6 +24,7 @@
 #include "lib/ipi.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/wait.h"
 #include "mm/addrspace.h"
 #include "mm/kmalloc.h"
 #include "mm/kmap.h"
@@ -33,6 +34,7 @@
 #include "mm/vpmap.h"
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct sched_cpu sched_cpus[NCPU];
 size_t num_kill;
 
 static struct proc *live_list; /* every non-zombie process */
@@ -45,7 +47,23 @@ static int next_pid = 1;
  * yields, and mycpu() cannot change under the caller in between. */
 struct proc *proc_current(void)
 {
-	return mycpu()->proc;
+	return mysched()->proc;
+}
+
+struct addrspace *proc_as(void)
+{
+	return mysched()->proc->as;
+}
+
+/* p->killed, which proc_kill may set on another CPU at any time. */
+static bool killed(const struct proc *p)
+{
+	return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
+
+static void set_killed(struct proc *p)
+{
+	__atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
 }
 
 /* ---- Run queue (proc_lock held) ------------------------------------------ */
@@ -88,7 +106,7 @@ static bool runq_has_work(void)
  * resumes on, so it travels across the switch. */
 static void sched(void)
 {
-	struct proc *p = mycpu()->proc;
+	struct proc *p = mysched()->proc;
 	bool was_on;
 
 	if (!spin_holding(&proc_lock) || mycpu()->intr_depth != 1)
@@ -96,33 +114,46 @@ static void sched(void)
 	if (p->state == PROC_RUNNING)
 		panic("sched: process %d still running", p->pid);
 	was_on = mycpu()->intr_was_on;
-	arch_context_switch(&p->ctx, mycpu()->sched_ctx);
+	arch_context_switch(&p->ctx, mysched()->sched_ctx);
 	mycpu()->intr_was_on = was_on;
 }
 
-/* After a process stopped running on this CPU: free a zombie's kernel
- * stack (it was still in use until the switch). Its page table stays
+static void wakeup_locked(const void *chan);
+
+/* After a process stopped running on this CPU. Its page table stays
  * loaded until the scheduler loads the next one. proc_lock held. */
-static void after_switch(struct proc *p)
+static void after_switch(void)
 {
-	mycpu()->proc = NULL;
-	if (p->state == PROC_ZOMBIE && p->kstack) {
-		kstack_free(p->kstack);
-		p->kstack = NULL;
-	}
+	mysched()->proc = NULL;
+}
+
+/* The kernel stack of zombie p, which it ran on until the switch: freed
+ * without proc_lock (freeing shoots every CPU down, and they may be
+ * spinning for the lock), and only then may the parent reap p. The table
+ * loaded here is the kernel's (proc_exit), so letting go of the lock
+ * leaves nothing of p's loaded. proc_lock held on entry and on return. */
+static void free_zombie_stack(struct proc *p)
+{
+	void *stack = p->kstack;
+
+	spin_unlock(&proc_lock);
+	kstack_free(stack);
+	spin_lock(&proc_lock);
+	p->kstack = NULL;
+	wakeup_locked(p->parent);
 }
 
 /* Run p on this CPU until it gives the CPU back. proc_lock held, and held
  * again on return (p takes it before switching back). */
-static void run(struct cpu *c, struct proc *p)
+static void run(struct sched_cpu *c, struct proc *p)
 {
 	p->state = PROC_RUNNING;
 	c->proc = p;
 	c->resched = false;
-	vpmap_activate(p->as->root);
+	vpmap_activate(&p->as->pmap);
 	arch_set_kernel_stack(p->kstack);
 	arch_context_switch(&c->sched_ctx, p->ctx);
-	after_switch(p);
+	after_switch();
 }
 
 /* This CPU's scheduler loop: run runnable processes round robin, halt when
@@ -133,7 +164,7 @@ static void run(struct cpu *c, struct proc *p)
  * table is loaded. */
 noreturn void proc_scheduler(void)
 {
-	struct cpu *c = mycpu();
+	struct sched_cpu *c = mysched();
 
 	spin_lock(&proc_lock);
 	for (;;) {
@@ -141,9 +172,11 @@ noreturn void proc_scheduler(void)
 
 		if (p) {
 			run(c, p);
+			if (p->state == PROC_ZOMBIE)
+				free_zombie_stack(p);
 			continue;
 		}
-		vpmap_activate(kmap_root());
+		vpmap_activate(vpmap_kernel());
 		spin_unlock(&proc_lock);
 		/* Halt while nothing is runnable. Interrupts are off from the
 		 * check to the halt, so neither a wakeup on this CPU nor the
@@ -158,20 +191,20 @@ noreturn void proc_scheduler(void)
 void proc_yield(void)
 {
 	spin_lock(&proc_lock);
-	runq_push(mycpu()->proc);
+	runq_push(mysched()->proc);
 	sched();
 	spin_unlock(&proc_lock);
 }
 
 void proc_sleep(const void *chan, struct spinlock *lk)
 {
-	struct proc *p = mycpu()->proc;
+	struct proc *p = mysched()->proc;
 
 	if (lk != &proc_lock) {
 		spin_lock(&proc_lock);
 		spin_unlock(lk);
 	}
-	if (!p->killed) { /* a kill since the caller's check: no sleep */
+	if (!killed(p)) { /* a kill since the caller's check: no sleep */
 		p->chan = chan;
 		p->state = PROC_SLEEPING;
 		sched();
@@ -210,14 +243,14 @@ void proc_sleep_ms(unsigned ms)
 		return;
 	}
 	spin_lock(&proc_lock);
-	while (timer_ticks() < until && !mycpu()->proc->killed)
+	while (timer_ticks() < until && !killed(mysched()->proc))
 		proc_sleep(&timer_ticks_chan, &proc_lock);
 	spin_unlock(&proc_lock);
 }
 
 bool proc_killed(void)
 {
-	return proc_current()->killed;
+	return killed(proc_current());
 }
 
 int proc_kill(int pid)
@@ -232,7 +265,7 @@ int proc_kill(int pid)
 		if (pid == -1)
 			kprintf("pid %d (%s) killed by pid %d (%s)\n", p->pid,
 				p->name, self->pid, self->name);
-		p->killed = true;
+		set_killed(p);
 		found++;
 		if (p->state == PROC_SLEEPING)
 			runq_push(p);
@@ -243,14 +276,14 @@ int proc_kill(int pid)
 
 void trap_user_return(void)
 {
-	struct cpu *c = mycpu();
+	struct sched_cpu *c = mysched();
 	struct proc *p = c->proc;
 
 	if (c->resched) {
 		c->resched = false;
 		proc_yield(); /* c is stale from here: p may run elsewhere */
 	}
-	if (p->killed)
+	if (killed(p))
 		proc_exit(-1);
 }
 
@@ -263,14 +296,14 @@ static noreturn void proc_first_run(void)
 {
 	spin_unlock(&proc_lock);
 	arch_intr_disable();
-	arch_return_to_user(mycpu()->proc->tf);
+	arch_return_to_user(mysched()->proc->tf);
 }
 
 /* Free what proc_alloc made, for a process that never ran. */
 static void proc_free(struct proc *p)
 {
 	if (p->as)
-		as_destroy(p->as);
+		as_release(p->as);
 	for (int fd = 0; p->files && fd < NFD; fd++)
 		if (p->files[fd])
 			file_close(p->files[fd]);
@@ -316,8 +349,8 @@ static void proc_launch(struct proc *p, struct proc *parent)
 {
 	spin_lock(&proc_lock);
 	p->parent = parent;
-	if (parent && parent->killed)
-		p->killed = true; /* forked as its parent was killed */
+	if (parent && killed(parent))
+		set_killed(p); /* forked as its parent was killed */
 	if (parent) {
 		p->sibling = parent->children;
 		parent->children = p;
@@ -337,6 +370,21 @@ static void proc_launch(struct proc *p, struct proc *parent)
  * fault does. */
 #define FORK_SPARE_FRAMES 2
 
+/* Make child (new, reachable by nobody else) a copy of parent's address
+ * space, under parent's lock: copy-on-write, or a deep copy with the build's
+ * FORK_EAGER (make FORK=eager), the baseline copy-on-write is measured
+ * against. 0 or ERR_NOMEM. */
+static int fork_as(struct addrspace *parent, struct addrspace *child)
+{
+	int err;
+
+	as_lock(parent);
+	err = FORK_EAGER ? as_copy_as(parent, child)
+			 : as_share_cow(parent, child);
+	as_unlock(parent);
+	return err;
+}
+
 int proc_fork(void)
 {
 	struct proc *parent = proc_current();
@@ -345,11 +393,7 @@ int proc_fork(void)
 	if (!child)
 		return ERR_NOMEM;
 	child->as = as_create();
-	/* FORK_EAGER comes from the build (make FORK=eager): the deep copy
-	 * that copy-on-write is measured against. */
-	if (!child->as ||
-	    (FORK_EAGER ? as_copy_as(parent->as, child->as)
-			: as_share_cow(parent->as, child->as)) < 0 ||
+	if (!child->as || fork_as(parent->as, child->as) < 0 ||
 	    pmem_free_count() < PMEM_RESERVE + FORK_SPARE_FRAMES) {
 		/* The last test: a fork that left fewer user frames than
 		 * FORK_SPARE_FRAMES would let the first copy-on-write fault of
@@ -376,7 +420,7 @@ static struct proc *proc_create(const char *args, int *err)
 		return NULL;
 	p = proc_alloc(img.name);
 	if (!p) {
-		as_destroy(img.as);
+		as_release(img.as);
 		*err = ERR_NOMEM;
 		return NULL;
 	}
@@ -421,8 +465,8 @@ int proc_exec(const char *args)
 	if (err)
 		return err;
 	set_as(p, img.as);
-	vpmap_activate(p->as->root);
-	as_destroy(old);
+	vpmap_activate(&p->as->pmap);
+	as_release(old);
 	strlcpy(p->name, img.name, sizeof(p->name));
 	tf_init_user(p->tf, img.entry, img.sp, img.argc, img.argv);
 	return 0;
@@ -464,8 +508,8 @@ noreturn void proc_exit(int status)
 			file_close(p->files[fd]);
 	kfree(p->files);
 	p->files = NULL;
-	vpmap_activate(kmap_root());
-	as_destroy(set_as(p, NULL));
+	vpmap_activate(vpmap_kernel());
+	as_release(set_as(p, NULL));
 
 	spin_lock(&proc_lock);
 	reparent_children(p);
@@ -507,52 +551,57 @@ noreturn void trap_user_kill(const char *reason, uintptr_t pc, uintptr_t addr)
 	kill_current();
 }
 
-/* Unlink zombie c from p's children and free it; returns its pid. */
-static int reap(struct proc *p, struct proc *c)
+/* Unlink zombie c from p's children (proc_lock held). */
+static void unlink_child(struct proc *p, struct proc *c)
 {
 	struct proc **pp = &p->children;
-	int pid = c->pid;
 
 	while (*pp != c)
 		pp = &(*pp)->sibling;
 	*pp = c->sibling;
-	kfree(c);
-	return pid;
 }
 
+/* A zombie child of p that pid names (-1: any) whose stack is freed, or
+ * NULL; *have says whether p has such a child at all. proc_lock held. */
+static struct proc *find_zombie(struct proc *p, int pid, bool *have)
+{
+	*have = false;
+	for (struct proc *c = p->children; c; c = c->sibling) {
+		if (pid != -1 && c->pid != pid)
+			continue;
+		*have = true;
+		if (c->state == PROC_ZOMBIE && !c->kstack)
+			return c;
+	}
+	return NULL;
+}
+
+/* The status goes out before the zombie is reaped, and without proc_lock:
+ * copying to user memory may sleep. Only p reaps its children, so the
+ * zombie stays there meanwhile; when the copy fails it stays for good
+ * (ERR_FAULT, as before). */
 int proc_wait(int pid, uintptr_t status_uaddr)
 {
-	struct proc *p = proc_current();
+	struct proc *p = proc_current(), *c;
+	bool have;
+	int status;
 
 	spin_lock(&proc_lock);
-	for (;;) {
-		bool have = false;
-		for (struct proc *c = p->children; c; c = c->sibling) {
-			if (pid != -1 && c->pid != pid)
-				continue;
-			have = true;
-			if (c->state != PROC_ZOMBIE)
-				continue;
-			if (status_uaddr &&
-			    copy_to_user(status_uaddr, &c->exit_status,
-					 sizeof(c->exit_status)) < 0) {
-				spin_unlock(&proc_lock);
-				return ERR_FAULT;
-			}
-			pid = reap(p, c);
-			spin_unlock(&proc_lock);
-			return pid;
-		}
-		if (!have) {
-			spin_unlock(&proc_lock);
-			return ERR_CHILD;
-		}
-		if (p->killed) {
-			spin_unlock(&proc_lock);
-			return ERR_CHILD; /* never seen: the caller exits */
-		}
+	while (!(c = find_zombie(p, pid, &have)) && have && !killed(p))
 		proc_sleep(p, &proc_lock);
-	}
+	spin_unlock(&proc_lock);
+	if (!c)
+		return ERR_CHILD; /* killed: never seen, the caller exits */
+	status = c->exit_status;
+	if (status_uaddr &&
+	    copy_to_user(proc_as(), status_uaddr, &status, sizeof(status)) < 0)
+		return ERR_FAULT;
+	spin_lock(&proc_lock);
+	unlink_child(p, c);
+	spin_unlock(&proc_lock);
+	pid = c->pid;
+	kfree(c);
+	return pid;
 }
 
 struct addrspace *proc_hold_as(int pid)
@@ -582,12 +631,53 @@ size_t proc_live_count(void)
 	return n;
 }
 
+/* ---- Waiting for the layers below (lib/wait.h) ----------------------------
+ */
+
+/* A killed process does not sleep (it must unwind to its exit); it gives
+ * up the CPU for a round instead, so that whatever it waits for (a sleep
+ * lock's holder, on this CPU) can make progress. */
+static bool wait_sleep_op(const void *chan, struct spinlock *lk)
+{
+	if (killed(proc_current())) {
+		spin_unlock(lk);
+		proc_yield();
+		spin_lock(lk);
+		return false;
+	}
+	proc_sleep(chan, lk);
+	return !killed(proc_current());
+}
+
+/* Sleep until the next tick (a killed process does not). */
+static void wait_pause_op(void)
+{
+	spin_lock(&proc_lock);
+	proc_sleep(&timer_ticks_chan, &proc_lock);
+	spin_unlock(&proc_lock);
+}
+
+static const void *wait_self_op(void)
+{
+	return proc_current();
+}
+
+static const struct wait_ops proc_wait_ops = {
+    .sleep = wait_sleep_op,
+    .wakeup = proc_wakeup,
+    .pause = wait_pause_op,
+    .self = wait_self_op,
+};
+
 noreturn void proc_start_init(const char *args)
 {
+	struct proc *p;
+	struct file *console;
 	int err;
-	struct proc *p = proc_create(args, &err);
-	struct file *console = console_open();
 
+	wait_register(&proc_wait_ops);
+	p = proc_create(args, &err);
+	console = console_open();
 	if (!p || !console)
 		panic("proc_start_init: cannot start '%s' (error %d)", args,
 		      p ? ERR_NOMEM : err);

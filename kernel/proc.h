@@ -12,6 +12,7 @@
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
+#include "lib/cpu.h"
 #include "lib/spinlock.h"
 #include "lib/types.h"
 
@@ -39,16 +40,35 @@ struct proc {
 	struct trapframe *tf; /* user registers, at the top of kstack */
 	struct context *ctx;  /* saved kernel registers while not running */
 	const void *chan;     /* what a SLEEPING process waits for */
-	bool killed;
+	bool killed;	      /* atomic: set by proc_kill on any CPU */
 	int exit_status;
 	struct file **files; /* NFD slots */
 };
+
+/* The scheduler's per-CPU state, beside the support layer's struct cpu. */
+struct sched_cpu {
+	struct proc *proc;	   /* running process, or NULL */
+	struct context *sched_ctx; /* this CPU's scheduler loop */
+	bool resched;		   /* the running process's slice is over */
+	uint64_t ticks;		   /* timer interrupts taken on this CPU */
+};
+
+extern struct sched_cpu sched_cpus[NCPU];
+
+/* The calling CPU's scheduler state (see mycpu: the kernel never preempts
+ * itself, so the CPU cannot change under the caller). */
+static inline struct sched_cpu *mysched(void)
+{
+	return &sched_cpus[cpu_id()];
+}
 
 /* Guards every process's state, links and the run queue. */
 extern struct spinlock proc_lock;
 
 /* The process running on this CPU, or NULL. */
 struct proc *proc_current(void);
+/* The current process's address space, for the copy helpers (mm/uaccess.h). */
+struct addrspace *proc_as(void);
 
 /* Create the first process from the initrd program path with argument
  * string args, and run the scheduler on this CPU forever. */
@@ -72,10 +92,10 @@ int proc_spawn(const char *args); /* args: "prog arg1 ..." (kernel copy) */
 int proc_exec(const char *args);  /* returns only on error */
 int proc_wait(int pid, uintptr_t status_uaddr);
 noreturn void proc_exit(int status);
-/* Kill the current process for a user page fault the policy refused (reason
- * from mm_fault_resolve, access "read", "write" or "execute"), with one
- * console line naming it: "pid 7 (fuzz) killed: page fault: user write at
- * 0x0 (not mapped), pc 0x401234". Counted in num_kill; exit status -1. */
+/* Kill the current process for a user page fault the policy refused (the
+ * verdict's reason, access "read", "write" or "execute"), with one console
+ * line naming it: "pid 7 (fuzz) killed: page fault: user write at 0x0 (bad
+ * address (no region)), pc 0x401234". Counted in num_kill; exit status -1. */
 noreturn void proc_kill_current(const char *reason, uintptr_t pc,
 				uintptr_t addr, const char *access);
 

@@ -98,7 +98,7 @@ static bool test_kmalloc(void)
 static bool kernel_perm_is(const void *va, unsigned perm)
 {
 	unsigned got;
-	return vpmap_lookup(kmap_root(), ROUND_DOWN((vaddr_t)va, PAGE_SIZE),
+	return vpmap_lookup(vpmap_kernel(), ROUND_DOWN((vaddr_t)va, PAGE_SIZE),
 			    NULL, &got) &&
 	       got == perm;
 }
@@ -118,11 +118,11 @@ static bool test_kmap(void)
 	CHECK(kernel_perm_is(&data_word, PERM_RW));
 	CHECK(kernel_perm_is(_ksyms_start, PERM_R));
 	CHECK(kernel_perm_is(boot_stack, PERM_RW));
-	CHECK(!vpmap_lookup(kmap_root(), (vaddr_t)boot_stack - PAGE_SIZE, NULL,
-			    NULL));
+	CHECK(!vpmap_lookup(vpmap_kernel(), (vaddr_t)boot_stack - PAGE_SIZE,
+			    NULL, NULL));
 	for (char *p = _kernel_start; p < _kernel_end; p += PAGE_SIZE) {
 		unsigned perm = 0;
-		vpmap_lookup(kmap_root(), (vaddr_t)p, NULL, &perm);
+		vpmap_lookup(vpmap_kernel(), (vaddr_t)p, NULL, &perm);
 		CHECK(!((perm & PERM_W) && (perm & PERM_X)));
 	}
 	CHECK(kernel_perm_is(P2V(kimage_v2p(_text_start)), PERM_R));
@@ -137,15 +137,16 @@ static bool test_vpmap(void)
 	size_t free0 = pmem_free_count();
 	vaddr_t va = 0x400000;
 	volatile uint64_t *p = (volatile uint64_t *)va;
-	paddr_t root = vpmap_create(), pa = pmem_alloc(PMEM_ZERO), got;
+	struct pmap pm, *root = &pm;
+	paddr_t pa = pmem_alloc(PMEM_ZERO), got;
 	unsigned perm;
 
-	CHECK(root && pa);
+	CHECK(vpmap_create(root) == 0 && pa);
 	CHECK(vpmap_map(root, va, pa, PERM_RW) == 0);
 	CHECK(vpmap_map(root, va, pa, PERM_RW) < 0);
 	vpmap_activate(root);
 	*p = 0x1234567890abcdefull; /* through the new table */
-	vpmap_activate(kmap_root());
+	vpmap_activate(vpmap_kernel());
 	CHECK(*(uint64_t *)P2V(pa) == 0x1234567890abcdefull);
 	CHECK(vpmap_lookup(root, va, &got, &perm) && got == pa &&
 	      perm == PERM_RW);
@@ -230,8 +231,8 @@ static uint64_t read_on(int id, uint64_t *va)
  * it) at frame pa, flushing only this CPU's TLB. */
 static bool remap_here(vaddr_t va, paddr_t pa)
 {
-	vpmap_unmap(kmap_root(), va, 1, VPMAP_KEEP);
-	return vpmap_map(kmap_root(), va, pa, PERM_RW) == 0;
+	vpmap_unmap(vpmap_kernel(), va, 1, VPMAP_FLUSH_HERE);
+	return vpmap_map(vpmap_kernel(), va, pa, PERM_RW) == 0;
 }
 
 /* Move a kernel page to a new frame while another CPU has it in its TLB:
@@ -246,13 +247,13 @@ static bool shootdown_on(int id, bool *was_stale)
 	paddr_t old, fresh = pmem_alloc(0);
 	uint64_t *word = (uint64_t *)va, stale;
 
-	CHECK(top && fresh && vpmap_lookup(kmap_root(), va, &old, NULL));
+	CHECK(top && fresh && vpmap_lookup(vpmap_kernel(), va, &old, NULL));
 	*word = 0x01d;
 	*(uint64_t *)P2V(fresh) = 0xf7e54;
 	CHECK(read_on(id, word) == 0x01d); /* now in cpu id's TLB */
 	CHECK(remap_here(va, fresh) && *word == 0xf7e54);
 	stale = read_on(id, word);
-	tlb_shootdown();
+	tlb_shootdown(CPUS_ALL);
 	CHECK(read_on(id, word) == 0xf7e54);
 	*was_stale = stale == 0x01d;
 	kprintf("  cpu %d: before the shootdown it read %s\n", id,
@@ -310,7 +311,7 @@ static void time_shootdowns(int n)
 	uint64_t start = timer_ticks();
 
 	for (int i = 0; i < n; i++)
-		tlb_shootdown();
+		tlb_shootdown(CPUS_ALL);
 	kprintf("  %d shootdowns in %lu ms\n", n,
 		(unsigned long)((timer_ticks() - start) * 1000 / TIMER_HZ));
 }
@@ -370,12 +371,13 @@ static void fault_null_read(void)
  * 0x400000 and return its address: the kernel must not touch it. */
 static volatile char *user_page_loaded(void)
 {
-	paddr_t root = vpmap_create(), pa = pmem_alloc(PMEM_ZERO);
+	static struct pmap pm;
+	paddr_t pa = pmem_alloc(PMEM_ZERO);
 
-	if (!root || !pa ||
-	    vpmap_map(root, 0x400000, pa, PERM_RW | PERM_X | PERM_U) < 0)
+	if (vpmap_create(&pm) < 0 || !pa ||
+	    vpmap_map(&pm, 0x400000, pa, PERM_RW | PERM_X | PERM_U) < 0)
 		panic("selftest: no memory for a user page");
-	vpmap_activate(root);
+	vpmap_activate(&pm);
 	return (volatile char *)0x400000;
 }
 

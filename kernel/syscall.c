@@ -57,7 +57,7 @@ static int64_t with_user_args(uint64_t ustr, int (*fn)(const char *))
 
 	if (!buf)
 		return ERR_NOMEM;
-	r = copy_str_from_user(buf, ustr, PAGE_SIZE);
+	r = copy_str_from_user(proc_as(), buf, ustr, PAGE_SIZE);
 	if (r >= 0)
 		r = fn(buf);
 	kfree(buf);
@@ -107,7 +107,7 @@ static int64_t sys_open(const uint64_t *a)
 {
 	char path[PATH_MAX];
 	struct file *f;
-	int err = copy_str_from_user(path, a[0], sizeof(path));
+	int err = copy_str_from_user(proc_as(), path, a[0], sizeof(path));
 
 	if (err == ERR_INVAL)
 		return ERR_NOTEXIST; /* longer than any name in the initrd */
@@ -167,11 +167,14 @@ static int64_t sys_fstat(const uint64_t *a)
 
 static int64_t sys_sbrk(const uint64_t *a)
 {
-	struct addrspace *as = proc_current()->as;
+	struct addrspace *as = proc_as();
+	int64_t old_end = ERR_NOMEM;
 
-	if (!as->heap)
-		return ERR_NOMEM;
-	return memregion_extend(as, as->heap, (intptr_t)a[0]);
+	as_lock(as);
+	if (as->heap)
+		old_end = memregion_extend(as, as->heap, (intptr_t)a[0]);
+	as_unlock(as);
+	return old_end;
 }
 
 static int64_t sys_meminfo(const uint64_t *a)
@@ -207,7 +210,7 @@ static int64_t sys_pipe(const uint64_t *a)
 		return ERR_NOMEM;
 	fds[0] = fd_install(rd);
 	fds[1] = fds[0] < 0 ? ERR_NOMEM : fd_install(wr);
-	if (fds[1] >= 0 && copy_to_user(a[0], fds, sizeof(fds)) == 0)
+	if (fds[1] >= 0 && copy_to_user(proc_as(), a[0], fds, sizeof(fds)) == 0)
 		return ERR_OK;
 	if (fds[0] >= 0)
 		files[fds[0]] = NULL;
@@ -224,7 +227,7 @@ static int64_t sys_info(const uint64_t *a)
 
 	/* Make the destination present (and private) first, so that asking
 	 * takes no fault that would change the answer. */
-	if (copy_to_user(a[0], &info, sizeof(info)) < 0)
+	if (copy_to_user(proc_as(), a[0], &info, sizeof(info)) < 0)
 		return ERR_FAULT;
 	info = (struct sys_info){
 	    .num_pgfault = vm_counters.num_pgfault,
@@ -239,7 +242,9 @@ static int64_t sys_info(const uint64_t *a)
 	    .clock_hz = arch_clock_hz(),
 	    .fork_eager = FORK_EAGER,
 	};
-	return copy_to_user(a[0], &info, sizeof(info)) < 0 ? ERR_FAULT : ERR_OK;
+	return copy_to_user(proc_as(), a[0], &info, sizeof(info)) < 0
+		   ? ERR_FAULT
+		   : ERR_OK;
 }
 
 static int64_t sys_kill(const uint64_t *a)
@@ -254,7 +259,7 @@ static int64_t sys_vmmap(const uint64_t *a)
 
 	if (!as)
 		return ERR_NOTEXIST;
-	size = vmmap_copy_out(as, a[1], a[2]);
+	size = vmmap_copy_out(as, proc_as(), a[1], a[2]);
 	as_release(as);
 	return size;
 }
@@ -280,13 +285,15 @@ static const syscall_fn syscalls[SYS_COUNT] = {
     [SYS_vmmap] = sys_vmmap,
 };
 
-/* Calls that take a few microseconds whatever their arguments, and so run
- * with interrupts off as the trap entered: turning them on and off again
- * costs as much as the whole call under QEMU's TCG (sti ends a translated
- * block). Every other call may run long and turns them on. */
+/* Calls that take a few microseconds whatever their arguments and touch
+ * no user memory (which may sleep), and so run with interrupts off as the
+ * trap entered: turning them on and off again costs as much as the whole
+ * call under QEMU's TCG (sti ends a translated block). Every other call
+ * may run long or sleep, and turns them on. */
 static const bool quick[SYS_COUNT] = {
-    [SYS_getpid] = true, [SYS_close] = true, [SYS_dup] = true,
-    [SYS_info] = true,	 [SYS_fstat] = true,
+    [SYS_getpid] = true,
+    [SYS_close] = true,
+    [SYS_dup] = true,
 };
 
 void syscall_handle(struct trapframe *tf)
@@ -296,7 +303,7 @@ void syscall_handle(struct trapframe *tf)
 
 	for (int i = 0; i < 6; i++)
 		args[i] = tf_syscall_arg(tf, i);
-	if (proc_current()->killed)
+	if (proc_killed())
 		return; /* it exits on the way out: no more calls */
 	if (nr >= SYS_COUNT || !syscalls[nr]) {
 		tf_set_return(tf, ERR_INVAL);

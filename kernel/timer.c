@@ -10,15 +10,15 @@ const char timer_ticks_chan;
  * sleepers waiting for time to pass. */
 void timer_tick(void)
 {
-	struct cpu *c = mycpu();
+	struct sched_cpu *c = mysched();
 
 	c->ticks++;
 	c->resched = true;
-	if (c->id == 0)
+	if (cpu_id() == 0)
 		proc_wakeup(&timer_ticks_chan);
 }
 
 uint64_t timer_ticks(void)
 {
-	return __atomic_load_n(&cpus[0].ticks, __ATOMIC_RELAXED);
+	return __atomic_load_n(&sched_cpus[0].ticks, __ATOMIC_RELAXED);
 }

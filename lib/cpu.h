@@ -1,6 +1,12 @@
-/* Per-CPU state, reached through arch_cpu() (gs on x86_64, tp on RISC-V). */
-#ifndef KERNEL_CPU_H
-#define KERNEL_CPU_H
+/*
+ * Per-CPU records, reached through arch_cpu() (gs on x86_64, tp on
+ * RISC-V). struct cpu holds only what the support layer itself needs; the
+ * layers above keep their per-CPU state in arrays of their own indexed by
+ * cpu_id() (mm/vpmap.c: the page table loaded; kernel/proc.c: the process
+ * running, the scheduler's context, the ticks).
+ */
+#ifndef LIB_CPU_H
+#define LIB_CPU_H
 
 #include <arch/arch.h>
 
@@ -17,14 +23,9 @@ struct cpu {
 	 * entry keeps the user rsp and the kernel stack top here; RISC-V's
 	 * trap entry its overflow stack and two saved registers). */
 	uintptr_t arch_words[4];
-	int id;		   /* 0 for the boot CPU */
-	int intr_depth;	   /* nesting of intr_push */
-	bool intr_was_on;  /* interrupts on before the outermost intr_push */
-	uint64_t ticks;	   /* timer interrupts taken on this CPU */
-	paddr_t root;	   /* page table loaded on this CPU (vpmap_activate) */
-	struct proc *proc; /* running process, or NULL */
-	struct context *sched_ctx; /* this CPU's scheduler loop */
-	bool resched;		   /* the running process's slice is over */
+	int id;		  /* 0 for the boot CPU */
+	int intr_depth;	  /* nesting of intr_push */
+	bool intr_was_on; /* interrupts on before the outermost intr_push */
 	/* Interrupts between CPUs (lib/ipi.c). Written by this CPU, read
 	 * by the others, so through __atomic builtins. */
 	bool online;   /* takes IPIs: set once, in kmain / kmain_ap */
@@ -42,6 +43,12 @@ extern struct cpu cpus[NCPU];
 static inline struct cpu *mycpu(void)
 {
 	return arch_cpu();
+}
+
+/* The calling CPU's index in cpus[], for per-CPU arrays of other layers. */
+static inline int cpu_id(void)
+{
+	return arch_cpu()->id;
 }
 
 /* Disable interrupts, counting nesting; intr_pop restores them only when

@@ -87,7 +87,13 @@ uint64_t ipi_received(int id)
 	return __atomic_load_n(&cpus[id].ipis, __ATOMIC_RELAXED);
 }
 
-void tlb_shootdown(void)
+/* Is CPU id, other than self, online and in the set? */
+static bool shoot_target(int id, int self, uint64_t set)
+{
+	return id != self && (set >> id & 1) && ipi_cpu_is_online(id);
+}
+
+void tlb_shootdown(uint64_t set)
 {
 	uint64_t gen;
 	int self;
@@ -96,11 +102,12 @@ void tlb_shootdown(void)
 	self = mycpu()->id;
 	gen = __atomic_add_fetch(&tlb_requested, 1, __ATOMIC_ACQ_REL);
 	for (int id = 0; id < NCPU; id++)
-		if (id != self && ipi_cpu_is_online(id))
+		if (shoot_target(id, self, set))
 			arch_send_ipi(id);
-	arch_tlb_flush_all();
+	if (set >> self & 1)
+		arch_tlb_flush_all();
 	for (int id = 0; id < NCPU; id++)
-		while (id != self && ipi_cpu_is_online(id) &&
+		while (shoot_target(id, self, set) &&
 		       __atomic_load_n(&cpus[id].tlb_gen, __ATOMIC_ACQUIRE) <
 			   gen)
 			ipi_poll();

@@ -4,8 +4,8 @@
  * (arch_send_ipi) and calls ipi_receive when one arrives; what the IPI
  * asked for is in memory (docs/smp.md, "IPIs").
  */
-#ifndef KERNEL_IPI_H
-#define KERNEL_IPI_H
+#ifndef LIB_IPI_H
+#define LIB_IPI_H
 
 #include "lib/types.h"
 
@@ -25,14 +25,17 @@ void ipi_receive(void);
  * two CPUs that wait on each other both make progress. Interrupts off. */
 void ipi_poll(void);
 
+/* A set of CPUs for tlb_shootdown: bit i is CPU i. */
+#define CPUS_ALL (~0ull)
+
 /*
- * Make every online CPU forget every cached translation (whole TLB and
- * paging-structure caches) and return once all have. For changes to the
- * kernel half, which every page table shares: after it returns, no CPU can
- * use a translation that existed before the call. Callable with locks held
- * and interrupts off or on.
+ * Make every online CPU of the set forget every cached translation
+ * (whole TLB and paging-structure caches) and return once all have; the
+ * calling CPU flushes too when it is in the set. After it returns, no CPU
+ * of the set can use a translation that existed before the call. Callable
+ * with locks held and interrupts off or on.
  */
-void tlb_shootdown(void);
+void tlb_shootdown(uint64_t set);
 
 /* Wake one idle CPU other than the caller, if any, to look at the run
  * queue now rather than at its next tick. */

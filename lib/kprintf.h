@@ -1,6 +1,6 @@
 /* Console output, panic and assert. */
-#ifndef KERNEL_KPRINTF_H
-#define KERNEL_KPRINTF_H
+#ifndef LIB_KPRINTF_H
+#define LIB_KPRINTF_H
 
 #include "lib/types.h"
 

@@ -4,8 +4,8 @@
  * works: interrupts come back on only when the last lock is released.
  * Acquiring a lock the same CPU already holds panics.
  */
-#ifndef KERNEL_SPINLOCK_H
-#define KERNEL_SPINLOCK_H
+#ifndef LIB_SPINLOCK_H
+#define LIB_SPINLOCK_H
 
 #include "lib/types.h"
 

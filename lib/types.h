@@ -1,6 +1,6 @@
 /* Basic types shared by every part of the kernel. */
-#ifndef KERNEL_TYPES_H
-#define KERNEL_TYPES_H
+#ifndef LIB_TYPES_H
+#define LIB_TYPES_H
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -17,12 +17,12 @@ struct addrspace *as_create(void)
 
 	if (!as)
 		return NULL;
-	as->root = vpmap_create();
-	if (!as->root) {
+	*as = (struct addrspace){.users = 1};
+	if (vpmap_create(&as->pmap) < 0) {
 		kfree(as);
 		return NULL;
 	}
-	as->users = 1;
+	sleeplock_init(&as->lock, "addrspace");
 	return as;
 }
 
@@ -36,7 +36,7 @@ static void as_free(struct addrspace *as)
 		kfree(r);
 		r = next;
 	}
-	vpmap_destroy(as->root);
+	vpmap_destroy(&as->pmap);
 	kfree(as);
 }
 
@@ -51,9 +51,14 @@ void as_release(struct addrspace *as)
 		as_free(as);
 }
 
-void as_destroy(struct addrspace *as)
+void as_lock(struct addrspace *as)
 {
-	as_release(as);
+	sleeplock_lock(&as->lock);
+}
+
+void as_unlock(struct addrspace *as)
+{
+	sleeplock_unlock(&as->lock);
 }
 
 /* The number of pages a region spans. */
@@ -62,8 +67,8 @@ static size_t region_pages(const struct memregion *r)
 	return (ROUND_UP(r->end, PAGE_SIZE) - r->start) / PAGE_SIZE;
 }
 
-struct memregion *as_map_memregion(struct addrspace *as, vaddr_t start,
-				   vaddr_t end, unsigned perm, bool shared)
+struct memregion *as_add_memregion(struct addrspace *as, vaddr_t start,
+				   vaddr_t end, unsigned perm)
 {
 	struct memregion *prev = NULL, *next = as->regions, *r;
 	vaddr_t end_page = ROUND_UP(end, PAGE_SIZE);
@@ -85,7 +90,6 @@ struct memregion *as_map_memregion(struct addrspace *as, vaddr_t start,
 	r->start = start;
 	r->end = end;
 	r->perm = perm;
-	r->shared = shared;
 	r->next = next;
 	if (prev)
 		prev->next = r;
@@ -115,7 +119,7 @@ void *as_map_new_page(struct addrspace *as, struct memregion *r, vaddr_t va,
 
 	if (!pa)
 		return NULL;
-	if (vpmap_map(as->root, va, pa, r->perm | PERM_U) < 0) {
+	if (vpmap_map(&as->pmap, va, pa, r->perm | PERM_U) < 0) {
 		pmem_unref(pa);
 		return NULL;
 	}
@@ -126,7 +130,7 @@ int as_copy_as(struct addrspace *src, struct addrspace *dst)
 {
 	for (struct memregion *r = src->regions; r; r = r->next) {
 		struct memregion *copy =
-		    as_map_memregion(dst, r->start, r->end, r->perm, r->shared);
+		    as_add_memregion(dst, r->start, r->end, r->perm);
 		if (!copy)
 			return ERR_NOMEM;
 		if (r == src->heap)
@@ -136,7 +140,7 @@ int as_copy_as(struct addrspace *src, struct addrspace *dst)
 			paddr_t pa;
 			void *page;
 
-			if (!vpmap_lookup(src->root, va, &pa, NULL))
+			if (!vpmap_lookup(&src->pmap, va, &pa, NULL))
 				continue;
 			page = as_map_new_page(dst, copy, va, false);
 			if (!page)
@@ -153,23 +157,21 @@ int as_share_cow(struct addrspace *src, struct addrspace *dst)
 
 	for (struct memregion *r = src->regions; r && !err; r = r->next) {
 		struct memregion *copy =
-		    as_map_memregion(dst, r->start, r->end, r->perm, r->shared);
-		if (r->shared)
-			panic("as_share_cow: shared regions are not made yet");
+		    as_add_memregion(dst, r->start, r->end, r->perm);
 		if (!copy) {
 			err = ERR_NOMEM;
 			break;
 		}
 		if (r == src->heap)
 			dst->heap = copy;
-		if (vpmap_share_cow(src->root, dst->root, r->start,
+		if (vpmap_share_cow(&src->pmap, &dst->pmap, r->start,
 				    region_pages(r)) < 0)
 			err = ERR_NOMEM;
 	}
 	/* Once, for every page made read-only: until now this CPU may still
 	 * hold writable translations of them, and a write through one would
 	 * reach the child's copy too. */
-	vpmap_flush_tlb_all(src->root);
+	vpmap_flush_tlb_all(&src->pmap);
 	return err;
 }
 
@@ -188,7 +190,7 @@ intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
 		return (intptr_t)old_end;
 	if (delta < 0) {
 		vaddr_t first = ROUND_UP(new_end, PAGE_SIZE);
-		vpmap_unmap(as->root, first,
+		vpmap_unmap(&as->pmap, first,
 			    (ROUND_UP(old_end, PAGE_SIZE) - first) / PAGE_SIZE,
 			    VPMAP_UNREF);
 	}

@@ -11,7 +11,9 @@
 #ifndef MM_ADDRSPACE_H
 #define MM_ADDRSPACE_H
 
+#include "lib/sleeplock.h"
 #include "lib/types.h"
+#include "mm/vpmap.h"
 
 #define USTACK_PAGES 10
 /* The lowest address the user stack may grow down to. */
@@ -21,34 +23,48 @@ struct memregion {
 	vaddr_t start; /* page-aligned */
 	vaddr_t end;   /* exclusive; the heap's end is the byte-exact break */
 	unsigned perm; /* PERM_R / PERM_W / PERM_X (PERM_U is implied) */
-	bool shared;   /* shared between address spaces (not copied) */
 	struct memregion *next; /* regions in increasing address order */
 };
 
+/*
+ * The lock: a sleep lock, for its holder may sleep (inside a page fault,
+ * waiting for a disk). The page tables and the regions of a live address
+ * space change only under it; whoever reads another process's address
+ * space (vmmap) takes it too. Taken by the fault path, the copy helpers,
+ * fork (the parent's), sbrk and vmmap; never two at once; before any
+ * spinlock (docs/smp.md, "Lock order"). An address space nobody else can
+ * reach yet (exec and fork build the new one) or any more (the last
+ * as_release) needs no lock.
+ */
 struct addrspace {
-	paddr_t root;		   /* the page table */
+	struct pmap pmap;	   /* the page table */
+	struct sleeplock lock;	   /* see above */
 	struct memregion *regions; /* ordered, never overlapping (by page) */
 	struct memregion *heap;	   /* the region sbrk moves, or NULL */
 	int users; /* atomic: its owner, plus each as_hold not yet released */
 };
 
-/* A new, empty address space (kernel half shared), or NULL. */
+/* A new, empty address space (kernel half shared), or NULL; its owner
+ * holds the one reference (as_release). */
 struct addrspace *as_create(void);
-/* The owner is done with as: free every page, table and region of as, and
- * as itself, now, or at the last as_release if someone holds it. as must no
- * longer be loaded on any CPU. */
-void as_destroy(struct addrspace *as);
 /* Keep as from being freed while another process looks at it (vmmap); the
  * pointer must have been read under the lock its owner's exit and exec
- * take to let go of it (proc_lock). Each hold ends with as_release. */
+ * take to let go of it (proc_lock). */
 void as_hold(struct addrspace *as);
+/* Drop a reference (the owner's, or an as_hold's): the last one frees
+ * every page, table and region of as, and as itself. as must no longer be
+ * loaded on any CPU by then. */
 void as_release(struct addrspace *as);
+
+/* Take / let go of as's lock (see struct addrspace). */
+void as_lock(struct addrspace *as);
+void as_unlock(struct addrspace *as);
 
 /* Add the region [start, end) with perm (start page-aligned); no page is
  * mapped yet. Returns the region, or NULL when it would overlap another
  * region, leaves user space, or memory runs out. */
-struct memregion *as_map_memregion(struct addrspace *as, vaddr_t start,
-				   vaddr_t end, unsigned perm, bool shared);
+struct memregion *as_add_memregion(struct addrspace *as, vaddr_t start,
+				   vaddr_t end, unsigned perm);
 
 /* The region containing [addr, addr + size) — the end rounded up to a page
  * and compared with the region's end rounded up — or NULL. */
@@ -57,13 +73,13 @@ struct memregion *as_find_memregion(struct addrspace *as, vaddr_t addr,
 
 /* Make dst a deep copy of src: the same regions, every present page copied
  * into a frame of dst's own. Returns 0 or ERR_NOMEM (dst may then hold a
- * partial copy; as_destroy cleans it up). */
+ * partial copy; as_release cleans it up). src's lock held. */
 int as_copy_as(struct addrspace *src, struct addrspace *dst);
 
 /* Make dst a copy-on-write copy of src (fork): the same regions; every
  * present page shared, writable ones made read-only + COW on both sides,
  * nothing copied. src's TLB is flushed once at the end. Returns 0 or
- * ERR_NOMEM (as_destroy cleans up a partial dst). */
+ * ERR_NOMEM (as_release cleans up a partial dst). src's lock held. */
 int as_share_cow(struct addrspace *src, struct addrspace *dst);
 
 /* Move region r's end by delta bytes (sbrk). Growing allocates nothing;
@@ -71,12 +87,13 @@ int as_share_cow(struct addrspace *src, struct addrspace *dst);
  * them). Returns the old end; ERR_NOMEM, changing nothing, when the new end
  * would reach the next region, leave user space or make the region larger
  * than all of RAM; shrinking below the start changes nothing either and
- * returns the current end. */
+ * returns the current end. as's lock held. */
 intptr_t memregion_extend(struct addrspace *as, struct memregion *r,
 			  intptr_t delta);
 
 /* Map a fresh frame at page va of as with region r's permissions; zeroed
- * when zero is true. Returns its kernel address, or NULL when out of memory. */
+ * when zero is true. Returns its kernel address, or NULL when out of memory.
+ * as's lock held, unless nobody else can reach as yet. */
 void *as_map_new_page(struct addrspace *as, struct memregion *r, vaddr_t va,
 		      bool zero);
 

@@ -7,14 +7,15 @@
 #include <arch/arch.h>
 #include <arch/perm.h>
 
-#include "kernel/proc.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/wait.h"
 #include "mm/addrspace.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
 
 struct vm_counters vm_counters;
+bool mm_fault_sleep;
 
 /* Counters are bumped by every CPU: atomically. */
 static void count(size_t *counter)
@@ -35,8 +36,7 @@ const char *access_name(enum access a)
 	return "?";
 }
 
-/* Why the current page table refuses access a at va, in words. */
-static const char *pte_reason(vaddr_t va, enum access a, bool user)
+const char *mm_pte_reason(vaddr_t va, enum access a, bool user)
 {
 	unsigned perm;
 
@@ -54,18 +54,31 @@ static const char *pte_reason(vaddr_t va, enum access a, bool user)
 	return "allowed by the page table: stale TLB entry?";
 }
 
-/* Why region r (NULL: none) forbids access a at va, or NULL if it allows it. */
-static const char *region_reason(struct memregion *r, vaddr_t va, enum access a)
+/* The verdict of a refusal. */
+static struct verdict refuse(enum verdict_kind kind, const char *reason)
+{
+	return (struct verdict){.kind = kind, .reason = reason};
+}
+
+static const struct verdict resolved = {.kind = VERDICT_RESOLVED};
+static const struct verdict out_of_memory = {.kind = VERDICT_NOMEM,
+					     .reason = "out of memory"};
+
+/* Why no region holds va: the verdict for region r = NULL. */
+static struct verdict no_region(vaddr_t va)
 {
 	vaddr_t stack_bottom = USTACK_BOTTOM;
 
-	if (!r) {
-		if (va >= USER_TOP)
-			return "kernel address";
-		if (va < stack_bottom && va >= stack_bottom - PAGE_SIZE)
-			return "stack overflow";
-		return "bad address (no region)";
-	}
+	if (va >= USER_TOP)
+		return refuse(VERDICT_BAD_ADDRESS, "kernel address");
+	if (va < stack_bottom && va >= stack_bottom - PAGE_SIZE)
+		return refuse(VERDICT_BAD_ADDRESS, "stack overflow");
+	return refuse(VERDICT_BAD_ADDRESS, "bad address (no region)");
+}
+
+/* Why region r forbids access a, or NULL if it allows it. */
+static const char *region_forbids(const struct memregion *r, enum access a)
+{
 	if (a == ACCESS_WRITE && !(r->perm & PERM_W))
 		return "write to a read-only region";
 	if (a == ACCESS_EXEC && !(r->perm & PERM_X))
@@ -77,68 +90,72 @@ static const char *region_reason(struct memregion *r, vaddr_t va, enum access a)
 
 /* A write to the copy-on-write page at va mapped to pa: the last holder
  * takes the frame back writable; anyone else gets a private copy. */
-static const char *cow_resolve(struct addrspace *as, struct memregion *r,
-			       vaddr_t va, paddr_t pa)
+static struct verdict cow_resolve(struct addrspace *as, struct memregion *r,
+				  vaddr_t va, paddr_t pa)
 {
 	paddr_t copy;
 
 	if (pmem_refcount(pa) == 1) {
-		vpmap_protect(as->root, va, 1, r->perm | PERM_U);
+		vpmap_protect(&as->pmap, va, 1, r->perm | PERM_U);
 		count(&vm_counters.num_cow_reuse);
-		return NULL;
+		return resolved;
 	}
 	copy = pmem_alloc(PMEM_USER);
 	if (!copy)
-		return "out of memory";
+		return out_of_memory;
 	arch_page_copy(P2V(copy), P2V(pa));
-	vpmap_unmap(as->root, va, 1, VPMAP_UNREF);
-	if (vpmap_map(as->root, va, copy, r->perm | PERM_U) < 0) {
+	vpmap_unmap(&as->pmap, va, 1, VPMAP_UNREF);
+	if (vpmap_map(&as->pmap, va, copy, r->perm | PERM_U) < 0) {
 		pmem_unref(copy);
-		return "out of memory";
+		return out_of_memory;
 	}
 	count(&vm_counters.num_cow_copy);
-	return NULL;
+	return resolved;
 }
 
-const char *mm_fault_resolve(struct addrspace *as, vaddr_t va, enum access a)
+struct verdict mm_fault_resolve(struct addrspace *as, vaddr_t va, enum access a,
+				unsigned attempt)
 {
 	vaddr_t page = ROUND_DOWN(va, PAGE_SIZE);
 	struct memregion *r =
 	    va < USER_TOP ? as_find_memregion(as, va, 1) : NULL;
-	const char *why = region_reason(r, va, a);
+	const char *why;
 	paddr_t pa;
 	unsigned perm;
 
-	if (why)
-		return why;
-	if (!vpmap_lookup(as->root, page, &pa, &perm)) {
+	if (!r)
+		return no_region(va);
+	if ((why = region_forbids(r, a)))
+		return refuse(VERDICT_PROTECTION, why);
+	if (mm_fault_sleep && attempt == 0)
+		return (struct verdict){.kind = VERDICT_WAIT};
+	if (!vpmap_lookup(&as->pmap, page, &pa, &perm)) {
 		if (!as_map_new_page(as, r, page, true))
-			return "out of memory";
+			return out_of_memory;
 		count(&vm_counters.num_zerofill);
-		return NULL;
+		return resolved;
 	}
 	if (a == ACCESS_WRITE && !(perm & PERM_W)) {
 		if (perm & PERM_COW)
 			return cow_resolve(as, r, page, pa);
-		return "write to a read-only page";
+		return refuse(VERDICT_PROTECTION, "write to a read-only page");
 	}
 	/* Already allowed: another path resolved it first, or this CPU held
 	 * a stale translation. */
-	vpmap_flush_tlb(as->root, page);
-	return NULL;
+	vpmap_flush_tlb(&as->pmap, page);
+	return resolved;
 }
 
-void mm_page_fault(const struct fault *f)
+struct verdict mm_user_fault(struct addrspace *as, vaddr_t va, enum access a)
 {
-	const char *why;
+	struct verdict v;
+	unsigned attempt = 0;
 
-	if (!f->user)
-		panic_at(f->pc, f->fp,
-			 "page fault: kernel %s at %p (%s), pc %pS",
-			 access_name(f->access), (void *)f->addr,
-			 pte_reason(f->addr, f->access, false), (void *)f->pc);
 	count(&vm_counters.num_pgfault);
-	why = mm_fault_resolve(proc_current()->as, f->addr, f->access);
-	if (why)
-		proc_kill_current(why, f->pc, f->addr, access_name(f->access));
+	as_lock(as);
+	while ((v = mm_fault_resolve(as, va, a, attempt++)).kind ==
+	       VERDICT_WAIT)
+		wait_pause();
+	as_unlock(as);
+	return v;
 }

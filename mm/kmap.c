@@ -17,19 +17,14 @@
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
 
-static paddr_t root;
-
-paddr_t kmap_root(void)
-{
-	return root;
-}
+static struct pmap *kernel;
 
 /* Map [va, va + size) to pa.. with perm; panics when out of memory, since
  * the kernel cannot run without its own mappings. */
 static void map_range(vaddr_t va, paddr_t pa, uint64_t size, unsigned perm)
 {
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-		if (vpmap_map(root, va + off, pa + off, perm) < 0)
+		if (vpmap_map(kernel, va + off, pa + off, perm) < 0)
 			panic("kmap: cannot map %p", (void *)(va + off));
 }
 
@@ -45,8 +40,8 @@ static unsigned direct_perm(paddr_t pa)
 
 void kmap_init(const struct boot_info *bi)
 {
-	root = vpmap_create_kernel();
-	if (!root)
+	kernel = vpmap_create_kernel();
+	if (!kernel)
 		panic("kmap_init: no memory for the kernel page table");
 
 	for (int i = 0; i < bi->nram; i++) {
@@ -79,7 +74,7 @@ void *kmap_mmio(paddr_t pa, size_t size)
 	paddr_t hi = ROUND_UP(pa + size, PAGE_SIZE);
 
 	for (paddr_t p = lo; p < hi; p += PAGE_SIZE)
-		if (!vpmap_lookup(root, KMAP_BASE + p, NULL, NULL))
+		if (!vpmap_lookup(kernel, KMAP_BASE + p, NULL, NULL))
 			map_range(KMAP_BASE + p, p, PAGE_SIZE, PERM_RW);
 	return P2V(pa);
 }
@@ -91,6 +86,6 @@ void kmap_guard_page(void *stack_bottom)
 	if (guard & (PAGE_SIZE - 1))
 		panic("kmap_guard_page: stack %p is not page-aligned",
 		      stack_bottom);
-	if (vpmap_unmap(root, guard, 1, VPMAP_KEEP) != 1)
+	if (vpmap_unmap(kernel, guard, 1, VPMAP_KEEP) != 1)
 		panic("kmap_guard_page: %p was not mapped", (void *)guard);
 }

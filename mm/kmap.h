@@ -14,10 +14,9 @@
 struct boot_info;
 
 /* Build the kernel page table (not yet loaded: the arch adds its device
- * mappings with kmap_mmio first, then kmain loads it with vpmap_activate). */
+ * mappings with kmap_mmio first, then kmain loads it with vpmap_activate;
+ * vpmap_kernel() is its pmap). */
 void kmap_init(const struct boot_info *bi);
-/* The kernel's root (0 before kmap_init). */
-paddr_t kmap_root(void);
 /* Map size bytes of device registers at physical pa; returns their
  * kernel virtual address (P2V(pa)). */
 void *kmap_mmio(paddr_t pa, size_t size);

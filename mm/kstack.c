@@ -3,7 +3,6 @@
 
 #include <arch/arch.h>
 
-#include "lib/ipi.h"
 #include "lib/kprintf.h"
 #include "lib/spinlock.h"
 #include "mm/kmap.h"
@@ -15,7 +14,7 @@
 #define STACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
 
 /* Guards the slot bitmap and the kernel page tables of the stack area,
- * which every CPU changes through the one kernel root. */
+ * which every CPU changes through the one kernel pmap. */
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
 static uint64_t slot_used[(NSLOTS + 63) / 64];
 
@@ -26,7 +25,7 @@ static vaddr_t slot_bottom(size_t slot)
 
 void kstack_init(void)
 {
-	if (vpmap_prepare(kmap_root(), KSTACK_AREA) < 0)
+	if (vpmap_prepare(vpmap_kernel(), KSTACK_AREA) < 0)
 		panic("kstack_init: out of memory");
 }
 
@@ -54,16 +53,28 @@ static void slot_release(size_t slot)
  * then are the tables freed: until then another CPU's paging-structure
  * cache may still point at them, and a walk through a table reused as
  * someone's page would read their bytes as PTEs. */
-static void prune_tables_shootdown(vaddr_t bottom)
+static void prune_tables(vaddr_t bottom)
 {
-	paddr_t t0 = vpmap_prune(kmap_root(), bottom);
-	paddr_t t1 = vpmap_prune(kmap_root(), bottom + KSTACK_SIZE - PAGE_SIZE);
+	paddr_t t0 = vpmap_prune(vpmap_kernel(), bottom);
+	paddr_t t1 =
+	    vpmap_prune(vpmap_kernel(), bottom + KSTACK_SIZE - PAGE_SIZE);
 
-	tlb_shootdown();
+	if (!t0 && !t1)
+		return;
+	vpmap_flush_tlb_all(vpmap_kernel());
 	if (t0)
 		pmem_unref(t0);
 	if (t1)
 		pmem_unref(t1);
+}
+
+/* Unmap the first npages pages of the stack at bottom and give them and
+ * its emptied tables back, each only after every CPU has forgotten it
+ * (vpmap_unmap flushes before it drops the frames). kstack_lock held. */
+static void slot_empty(vaddr_t bottom, size_t npages)
+{
+	vpmap_unmap(vpmap_kernel(), bottom, npages, VPMAP_UNREF);
+	prune_tables(bottom);
 }
 
 /* Map fresh frames for the stack in slot; false (nothing left mapped)
@@ -74,52 +85,66 @@ static bool slot_fill(size_t slot)
 
 	for (size_t i = 0; i < STACK_PAGES; i++) {
 		paddr_t pa = pmem_alloc(0);
-		if (!pa || vpmap_map(kmap_root(), bottom + i * PAGE_SIZE, pa,
+		if (!pa || vpmap_map(vpmap_kernel(), bottom + i * PAGE_SIZE, pa,
 				     PERM_RW) < 0) {
 			if (pa)
 				pmem_unref(pa);
-			vpmap_unmap(kmap_root(), bottom, i, VPMAP_UNREF);
-			prune_tables_shootdown(bottom);
+			slot_empty(bottom, i);
 			return false;
 		}
 	}
 	return true;
 }
 
+/* The slot of the stack whose top is top; panics if it is none. */
+static size_t slot_of(void *top)
+{
+	vaddr_t bottom = (vaddr_t)top - KSTACK_SIZE;
+	size_t slot = (bottom - KSTACK_AREA) / SLOT_SIZE;
+
+	if (bottom < KSTACK_AREA || slot >= NSLOTS ||
+	    bottom != slot_bottom(slot))
+		panic("kstack_free: %p is not a kernel stack", top);
+	return slot;
+}
+
+/* A new stack in a free slot; NULL when none (kstack_lock held). */
+static void *stack_take(void)
+{
+	size_t slot = slot_claim();
+
+	if (slot == NSLOTS)
+		return NULL;
+	if (slot_fill(slot))
+		return (void *)(slot_bottom(slot) + KSTACK_SIZE);
+	slot_release(slot);
+	return NULL;
+}
+
 void *kstack_alloc(void)
 {
-	void *top = NULL;
-	size_t slot;
+	void *top;
 
 	spin_lock(&kstack_lock);
-	slot = slot_claim();
-	if (slot < NSLOTS) {
-		if (slot_fill(slot))
-			top = (void *)(slot_bottom(slot) + KSTACK_SIZE);
-		else
-			slot_release(slot);
-	}
+	top = stack_take();
 	spin_unlock(&kstack_lock);
 	/* No CPU holds a translation of the slot from a stack that lived
-	 * there before (kstack_free shot them down); vpmap_map flushed the
+	 * there before (slot_empty shot them down); vpmap_map flushed the
 	 * invalid entries this CPU may have cached (RISC-V); any other CPU
 	 * reaches the stack only after loading the process's new root,
 	 * which flushes too. */
 	return top;
 }
 
+/* Every CPU forgets the stack and its pruned tables before its frames,
+ * tables and slot can be handed out again, for every page table shares
+ * them. */
 void kstack_free(void *top)
 {
-	vaddr_t bottom = (vaddr_t)top - KSTACK_SIZE;
-	size_t slot = (bottom - KSTACK_AREA) / SLOT_SIZE;
+	size_t slot = slot_of(top);
 
-	if (bottom != slot_bottom(slot) || slot >= NSLOTS)
-		panic("kstack_free: %p is not a kernel stack", top);
 	spin_lock(&kstack_lock);
-	vpmap_unmap(kmap_root(), bottom, STACK_PAGES, VPMAP_UNREF);
-	/* Every CPU forgets the stack and its pruned tables before the slot
-	 * can be handed out again, for every page table shares them. */
-	prune_tables_shootdown(bottom);
+	slot_empty(slot_bottom(slot), STACK_PAGES);
 	slot_release(slot);
 	spin_unlock(&kstack_lock);
 }

@@ -16,12 +16,15 @@
 #ifndef __ASSEMBLY__
 #include "lib/types.h"
 
-/* Create the area's page tables in the kernel root (from kmap_init). */
+/* Create the area's page tables in the kernel's pmap (from kmap_init). */
 void kstack_init(void);
 /* A fresh kernel stack; returns its top (highest address, exclusive), or
  * NULL when memory or stack slots run out. */
 void *kstack_alloc(void);
-/* Free a stack kstack_alloc returned (given by its top). */
+/* Free a stack kstack_alloc returned (given by its top): unmapped, every
+ * CPU shot down, and only then its frames freed. The shootdown waits for
+ * every other CPU: better called without locks that they may be spinning
+ * for (kernel/proc.c frees a zombie's stack after proc_lock). */
 void kstack_free(void *top);
 
 /* Is a kernel write fault at addr, with the stack pointer at sp, a stack

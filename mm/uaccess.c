@@ -3,35 +3,47 @@
 
 #include <arch/perm.h>
 
-#include "kernel/proc.h"
 #include "lib/abi/errcode.h"
+#include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/wait.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
 
-/* The kernel address of user address va in the current process, made
- * present and allowing access a, or NULL when the policy refuses. */
-static char *user_byte(vaddr_t va, enum access a)
+/* The kernel address of user address va of as, made present and allowing
+ * access a, or NULL when the policy refuses (as's lock held). */
+static char *user_byte(struct addrspace *as, vaddr_t va, enum access a)
 {
-	struct addrspace *as = proc_current()->as;
 	vaddr_t page = ROUND_DOWN(va, PAGE_SIZE);
+	unsigned attempt = 0;
+	struct verdict v;
 	paddr_t pa;
 	unsigned perm;
 
-	if (!vpmap_lookup(as->root, page, &pa, &perm) ||
-	    (a == ACCESS_WRITE && !(perm & PERM_W))) {
-		if (mm_fault_resolve(as, va, a) != NULL)
+	while (!vpmap_lookup(&as->pmap, page, &pa, &perm) ||
+	       (a == ACCESS_WRITE && !(perm & PERM_W))) {
+		v = mm_fault_resolve(as, va, a, attempt++);
+		if (v.kind == VERDICT_WAIT)
+			wait_pause();
+		else if (v.kind != VERDICT_RESOLVED)
 			return NULL;
-		vpmap_lookup(as->root, page, &pa, NULL);
 	}
 	return (char *)P2V(pa) + (va - page);
 }
 
-/* Copy n bytes between kernel buf and user address uva, page by page, in
- * the direction access gives (ACCESS_READ: from user). */
-static int copy_user(void *buf, uintptr_t uva, size_t n, enum access a)
+/* The bytes from uva to the end of its page, at most n. */
+static size_t page_chunk(uintptr_t uva, size_t n)
+{
+	return MIN(n, PAGE_SIZE - (uva & (PAGE_SIZE - 1)));
+}
+
+/* Copy n bytes between kernel buf and user address uva of as, page by
+ * page, in the direction access gives (ACCESS_READ: from user). as's lock
+ * held. */
+static int copy_user_locked(struct addrspace *as, void *buf, uintptr_t uva,
+			    size_t n, enum access a)
 {
 	char *k = buf;
 
@@ -39,12 +51,11 @@ static int copy_user(void *buf, uintptr_t uva, size_t n, enum access a)
 		return ERR_FAULT;
 	/* Page by page: a buffer may run from one region into the next. */
 	while (n > 0) {
-		size_t chunk = MIN(n, PAGE_SIZE - (uva & (PAGE_SIZE - 1)));
-		char *u;
+		size_t chunk = page_chunk(uva, n);
+		char *u = as_find_memregion(as, uva, chunk)
+			      ? user_byte(as, uva, a)
+			      : NULL;
 
-		if (!as_find_memregion(proc_current()->as, uva, chunk))
-			return ERR_FAULT;
-		u = user_byte(uva, a);
 		if (!u)
 			return ERR_FAULT;
 		if (a == ACCESS_WRITE)
@@ -58,29 +69,61 @@ static int copy_user(void *buf, uintptr_t uva, size_t n, enum access a)
 	return 0;
 }
 
-int copy_from_user(void *dst, uintptr_t src, size_t n)
+/* copy_user_locked under as's lock. */
+static int copy_user(struct addrspace *as, void *buf, uintptr_t uva, size_t n,
+		     enum access a)
 {
-	return copy_user(dst, src, n, ACCESS_READ);
+	int err;
+
+	as_lock(as);
+	err = copy_user_locked(as, buf, uva, n, a);
+	as_unlock(as);
+	return err;
 }
 
-int copy_to_user(uintptr_t dst, const void *src, size_t n)
+int copy_from_user(struct addrspace *as, void *dst, uintptr_t src, size_t n)
 {
-	return copy_user((void *)src, dst, n, ACCESS_WRITE);
+	return copy_user(as, dst, src, n, ACCESS_READ);
 }
 
-int copy_str_from_user(char *dst, uintptr_t src, size_t size)
+int copy_to_user(struct addrspace *as, uintptr_t dst, const void *src, size_t n)
 {
-	for (size_t i = 0; i < size; i++) {
-		const char *u;
+	return copy_user(as, (void *)src, dst, n, ACCESS_WRITE);
+}
 
-		if (!as_find_memregion(proc_current()->as, src + i, 1))
-			return ERR_FAULT;
-		u = user_byte(src + i, ACCESS_READ);
+/* Copy the string at src into dst (size bytes) a page at a time: its
+ * length, ERR_FAULT or ERR_INVAL (as in copy_str_from_user). as's lock
+ * held. */
+static int copy_str_locked(struct addrspace *as, char *dst, uintptr_t src,
+			   size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		size_t chunk = page_chunk(src + done, size - done);
+		const char *u = as_find_memregion(as, src + done, 1)
+				    ? user_byte(as, src + done, ACCESS_READ)
+				    : NULL;
+		const char *nul;
+
 		if (!u)
 			return ERR_FAULT;
-		dst[i] = *u;
-		if (!*u)
-			return (int)i;
+		nul = memchr(u, '\0', chunk);
+		memcpy(dst + done, u, nul ? (size_t)(nul - u) + 1 : chunk);
+		if (nul)
+			return (int)(done + (size_t)(nul - u));
+		done += chunk;
 	}
 	return ERR_INVAL;
+}
+
+int copy_str_from_user(struct addrspace *as, char *dst, uintptr_t src,
+		       size_t size)
+{
+	int n;
+
+	as_lock(as);
+	n = copy_str_locked(as, dst, src, size);
+	as_unlock(as);
+	return n;
 }

@@ -52,11 +52,11 @@ struct vmmap_page vmmap_page_of(struct addrspace *as, vaddr_t va)
 	paddr_t pa;
 	unsigned perm;
 
-	/* A PTE its owner is changing on another CPU right now is read
-	 * before or after the change; pmem_contains is a guard for the
-	 * frame number all the same, since pmem_refcount panics outside
-	 * RAM. */
-	if (!vpmap_lookup(as->root, va, &pa, &perm) || !pmem_contains(pa))
+	/* Under as's lock no one changes the entry, but the hardware may
+	 * set its accessed and dirty bits meanwhile: vpmap_lookup reads it
+	 * once. pmem_contains guards the frame number all the same, since
+	 * pmem_refcount panics outside RAM. */
+	if (!vpmap_lookup(&as->pmap, va, &pa, &perm) || !pmem_contains(pa))
 		return p;
 	if (perm & PERM_COW)
 		p.state = VMMAP_COW;
@@ -73,79 +73,104 @@ static size_t record_size(const struct vmmap_region *r)
 	return sizeof(*r) + r->npages * sizeof(struct vmmap_page);
 }
 
+/* The record of the first region of as that starts at from or above, in
+ * *rec; false when there is none. Regions are looked up anew each time,
+ * by address, since as's lock is let go between them. as's lock held. */
+static bool region_from(struct addrspace *as, vaddr_t from,
+			struct vmmap_region *rec)
+{
+	for (struct memregion *r = as->regions; r; r = r->next)
+		if (r->start >= from) {
+			*rec = region_record(as, r);
+			return true;
+		}
+	return false;
+}
+
 /* The bytes the picture of as takes now. */
 static size_t picture_size(struct addrspace *as)
 {
+	struct vmmap_region rec;
 	size_t size = 0;
 
-	for (struct memregion *r = as->regions; r; r = r->next) {
-		struct vmmap_region rec = region_record(as, r);
+	as_lock(as);
+	for (vaddr_t from = 0; region_from(as, from, &rec);
+	     from = rec.start + 1)
 		size += record_size(&rec);
-	}
+	as_unlock(as);
 	return size;
 }
 
-/* Make the n bytes at user address buf present and writable, by writing
- * zeros there. Return: 0 or ERR_FAULT. */
-static int prefault(uintptr_t buf, size_t n)
+/* Make the n bytes at user address buf of dst present and writable, by
+ * writing zeros there. Return: 0 or ERR_FAULT. */
+static int prefault(struct addrspace *dst, uintptr_t buf, size_t n)
 {
 	static const char zeros[256];
 
 	for (size_t done = 0; done < n; done += sizeof(zeros))
-		if (copy_to_user(buf + done, zeros,
+		if (copy_to_user(dst, buf + done, zeros,
 				 MIN(n - done, sizeof(zeros))) < 0)
 			return ERR_FAULT;
 	return 0;
 }
 
-/* Write the page records of region r of as at user address buf, a chunk
- * at a time. Return: 0 or ERR_FAULT. */
+/* Write the page records of region r of as at user address buf of dst, a
+ * chunk at a time: each chunk read under as's lock, written without it
+ * (as may be dst). Return: 0 or ERR_FAULT. */
 static int copy_pages(struct addrspace *as, const struct vmmap_region *r,
-		      uintptr_t buf)
+		      struct addrspace *dst, uintptr_t buf)
 {
 	struct vmmap_page chunk[CHUNK_PAGES];
 
 	for (size_t i = 0; i < r->npages; i += CHUNK_PAGES) {
 		size_t n = MIN(r->npages - i, CHUNK_PAGES);
 
+		as_lock(as);
 		for (size_t j = 0; j < n; j++)
 			chunk[j] =
 			    vmmap_page_of(as, r->start + (i + j) * PAGE_SIZE);
-		if (copy_to_user(buf + i * sizeof(chunk[0]), chunk,
+		as_unlock(as);
+		if (copy_to_user(dst, buf + i * sizeof(chunk[0]), chunk,
 				 n * sizeof(chunk[0])) < 0)
 			return ERR_FAULT;
 	}
 	return 0;
 }
 
-/* Write the records of as at user address buf while they fit in len.
- * Return: the size of them all (more than len if the owner grew as since
- * picture_size), or ERR_FAULT. */
-static int64_t copy_picture(struct addrspace *as, uintptr_t buf, size_t len)
+/* Write the records of as at user address buf of dst while they fit in
+ * len. Return: the size of them all (more than len if the owner grew as
+ * since picture_size), or ERR_FAULT. */
+static int64_t copy_picture(struct addrspace *as, struct addrspace *dst,
+			    uintptr_t buf, size_t len)
 {
+	struct vmmap_region rec;
 	size_t at = 0;
 
-	for (struct memregion *r = as->regions; r; r = r->next) {
-		struct vmmap_region rec = region_record(as, r);
-
+	for (vaddr_t from = 0;; from = rec.start + 1) {
+		as_lock(as);
+		bool more = region_from(as, from, &rec);
+		as_unlock(as);
+		if (!more)
+			break;
 		if (at + record_size(&rec) <= len &&
-		    (copy_to_user(buf + at, &rec, sizeof(rec)) < 0 ||
-		     copy_pages(as, &rec, buf + at + sizeof(rec)) < 0))
+		    (copy_to_user(dst, buf + at, &rec, sizeof(rec)) < 0 ||
+		     copy_pages(as, &rec, dst, buf + at + sizeof(rec)) < 0))
 			return ERR_FAULT;
 		at += record_size(&rec);
 	}
 	return (int64_t)at;
 }
 
-int64_t vmmap_copy_out(struct addrspace *as, uintptr_t buf, size_t len)
+int64_t vmmap_copy_out(struct addrspace *as, struct addrspace *dst,
+		       uintptr_t buf, size_t len)
 {
 	size_t size = picture_size(as);
 
 	if (size > len)
 		return (int64_t)size;
-	if (prefault(buf, size) < 0)
+	if (prefault(dst, buf, size) < 0)
 		return ERR_FAULT;
-	return copy_picture(as, buf, len);
+	return copy_picture(as, dst, buf, len);
 }
 
 /* What vmmap_render reads in the kernel: the live pages of a region. */
@@ -196,10 +221,12 @@ static void print_pages(struct addrspace *as, const struct vmmap_region *r)
 void vmmap_print(struct addrspace *as)
 {
 	kprintf("  %-29s perm  pages present  cow untouched\n", "range");
+	as_lock(as);
 	for (struct memregion *r = as->regions; r; r = r->next) {
 		struct vmmap_region rec = region_record(as, r);
 
 		print_region(as, &rec);
 		print_pages(as, &rec);
 	}
+	as_unlock(as);
 }

@@ -11,11 +11,14 @@
 #include <arch/arch.h>
 
 #include "lib/cpu.h"
+#include "lib/ipi.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "mm/pmem.h"
 
-static paddr_t kernel_root;
+static struct pmap kernel_pmap;
+/* The pmap each CPU has loaded (vpmap_activate). */
+static struct pmap *loaded[NCPU];
 /* Set by the first vpmap_create: from then on a new kernel-half top-level
  * slot would not reach the roots already made, so walk refuses it. */
 static bool kernel_half_shared;
@@ -39,22 +42,31 @@ static bool is_kernel_va(vaddr_t va)
 	return va >= USER_TOP;
 }
 
-/* The last-level PTE for va in root, or NULL when a table on the way is
- * missing and alloc is false or no frame is left for it. With alloc, the
- * missing tables are created (zeroed: every entry invalid). */
-static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
+/* Can some table map va? Between the user half and the kernel half lies
+ * a hole of addresses no table entry reaches (non-canonical). */
+static bool canonical(vaddr_t va)
+{
+	return va < USER_TOP || va >= KMAP_BASE;
+}
+
+/* The entry for va in its level-`stop` table of root (stop 0: the leaf
+ * slot), or NULL when a table on the way is missing and alloc is false or
+ * no frame is left for it. With alloc, the missing tables are created
+ * (zeroed: every entry invalid). */
+static pte_t *walk_to(paddr_t root, vaddr_t va, int stop, bool alloc)
 {
 	pte_t *table = table_of(root);
 
-	if (va >= USER_TOP && va < KMAP_BASE)
+	if (!canonical(va))
 		panic("walk: %p is not a canonical address", (void *)va);
-	for (int level = PT_LEVELS - 1; level > 0; level--) {
+	for (int level = PT_LEVELS - 1; level > stop; level--) {
 		pte_t *pte = &table[pt_index(va, level)];
+		pte_t e = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
 
-		if (pte_valid(*pte)) {
-			if (pte_is_leaf(*pte, level))
+		if (pte_valid(e)) {
+			if (pte_is_leaf(e, level))
 				panic("walk: large page at %p", (void *)va);
-			table = table_of(pte_addr(*pte));
+			table = table_of(pte_addr(e));
 			continue;
 		}
 		if (!alloc)
@@ -66,12 +78,18 @@ static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
 		paddr_t t = pmem_alloc(PMEM_ZERO);
 		if (!t)
 			return NULL;
-		/* Release: a reader on another CPU (vmmap of this process)
-		 * that sees the pointer sees the zeroed table behind it. */
+		/* Release: a reader that sees the pointer sees the zeroed
+		 * table behind it. */
 		__atomic_store_n(pte, pte_make_table(t), __ATOMIC_RELEASE);
 		table = table_of(t);
 	}
-	return &table[pt_index(va, 0)];
+	return &table[pt_index(va, stop)];
+}
+
+/* The last-level PTE for va in root (see walk_to). */
+static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
+{
+	return walk_to(root, va, 0, alloc);
 }
 
 /* The mapped leaf for va, or NULL. */
@@ -81,26 +99,33 @@ static pte_t *walk_leaf(paddr_t root, vaddr_t va)
 	return pte && pte_valid(*pte) ? pte : NULL;
 }
 
-paddr_t vpmap_create_kernel(void)
+struct pmap *vpmap_create_kernel(void)
 {
-	if (kernel_root)
+	if (kernel_pmap.root)
 		panic("vpmap_create_kernel: called twice");
-	kernel_root = pmem_alloc(PMEM_ZERO);
-	return kernel_root;
+	kernel_pmap.root = pmem_alloc(PMEM_ZERO);
+	kernel_pmap.cpus = ~0ull;
+	return kernel_pmap.root ? &kernel_pmap : NULL;
 }
 
-paddr_t vpmap_create(void)
+struct pmap *vpmap_kernel(void)
+{
+	return kernel_pmap.root ? &kernel_pmap : NULL;
+}
+
+int vpmap_create(struct pmap *pm)
 {
 	paddr_t root = pmem_alloc(PMEM_ZERO);
 
+	*pm = (struct pmap){.root = root};
 	if (!root)
-		return 0;
+		return -1;
 	kernel_half_shared = true;
-	if (kernel_root)
+	if (kernel_pmap.root)
 		memcpy(&table_of(root)[PT_KERNEL_SLOT_FIRST],
-		       &table_of(kernel_root)[PT_KERNEL_SLOT_FIRST],
+		       &table_of(kernel_pmap.root)[PT_KERNEL_SLOT_FIRST],
 		       (PT_ENTRIES - PT_KERNEL_SLOT_FIRST) * sizeof(pte_t));
-	return root;
+	return 0;
 }
 
 /* Free the table at pa (a level-`level` table) and everything below it,
@@ -121,14 +146,14 @@ static void free_tree(paddr_t pa, int level)
 	pmem_unref(pa);
 }
 
-void vpmap_destroy(paddr_t root)
+void vpmap_destroy(struct pmap *pm)
 {
-	pte_t *table = table_of(root);
+	pte_t *table = table_of(pm->root);
 
-	if (root == kernel_root)
-		panic("vpmap_destroy: the kernel's root");
-	if (root == vpmap_current())
-		panic("vpmap_destroy: root %p is in use", (void *)root);
+	if (pm == &kernel_pmap)
+		panic("vpmap_destroy: the kernel's pmap");
+	if (__atomic_load_n(&pm->cpus, __ATOMIC_ACQUIRE))
+		panic("vpmap_destroy: root %p is in use", (void *)pm->root);
 	for (unsigned i = 0; i < PT_KERNEL_SLOT_FIRST; i++) {
 		pte_t pte = table[i];
 		if (!pte_valid(pte))
@@ -137,24 +162,25 @@ void vpmap_destroy(paddr_t root)
 			panic("vpmap_destroy: large page in slot %u", i);
 		free_tree(pte_addr(pte), PT_LEVELS - 2);
 	}
-	pmem_unref(root);
+	pmem_unref(pm->root);
+	pm->root = 0;
 }
 
-int vpmap_prepare(paddr_t root, vaddr_t va)
+int vpmap_prepare(struct pmap *pm, vaddr_t va)
 {
-	return walk(root, va, true) ? 0 : -1;
+	return walk(pm->root, va, true) ? 0 : -1;
 }
 
-int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm)
+int vpmap_map(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned perm)
 {
 	pte_t *pte;
 
 	if (!(perm & PERM_R))
 		panic("vpmap_map: %p without read permission", (void *)va);
-	pte = walk(root, va, true);
+	pte = walk(pm->root, va, true);
 	if (!pte || pte_valid(*pte))
 		return -1;
-	*pte = pte_make_leaf(pa, perm);
+	__atomic_store_n(pte, pte_make_leaf(pa, perm), __ATOMIC_RELEASE);
 	/* A new user mapping needs no flush: a stale invalid entry (RISC-V
 	 * may cache one) only causes a spurious fault, which mm_fault_resolve
 	 * absorbs. A kernel fault panics instead, so a new kernel mapping is
@@ -169,75 +195,102 @@ int vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perm)
  * every sfence.vma flushes everything anyway. */
 #define FLUSH_ALL_ABOVE 16
 
-/* Flush [va, va + npages pages) after an unmap: page by page, or all at
- * once for a long range. */
-static void flush_range(paddr_t root, vaddr_t va, size_t npages)
+static uint64_t other_cpus(struct pmap *pm);
+static bool loaded_here(struct pmap *pm);
+
+/* Flush [va, va + npages pages) of pm: here page by page, or all at once
+ * for a long range; on the other CPUs of its set with one shootdown. */
+static void flush_range(struct pmap *pm, vaddr_t va, size_t npages,
+			bool here_only)
 {
-	if (npages > FLUSH_ALL_ABOVE) {
-		vpmap_flush_tlb_all(root);
-		return;
-	}
-	for (size_t i = 0; i < npages; i++)
-		vpmap_flush_tlb(root, va + i * PAGE_SIZE);
+	uint64_t others = here_only ? 0 : other_cpus(pm);
+
+	if (loaded_here(pm) && npages > FLUSH_ALL_ABOVE)
+		arch_tlb_flush_all();
+	else if (loaded_here(pm))
+		for (size_t i = 0; i < npages; i++)
+			arch_tlb_flush_page(va + i * PAGE_SIZE);
+	if (others)
+		tlb_shootdown(others);
 }
 
-/* The frames of unmapped pages may be freed before the TLB is flushed at
- * the end: only this CPU can hold their translations (a process runs on
- * one CPU at a time), and it does not run user code in between. */
-size_t vpmap_unmap(paddr_t root, vaddr_t va, size_t npages, int how)
+/* Frames unmapped at a time before the flush that lets them go. */
+#define UNMAP_BATCH 64
+
+/* Clear the leaves of up to UNMAP_BATCH mapped pages from *va on, storing
+ * their frames in pa[], until end; *va moves past the pages looked at.
+ * Returns the number of frames stored. */
+static size_t clear_batch(struct pmap *pm, vaddr_t *va, vaddr_t end,
+			  paddr_t pa[UNMAP_BATCH])
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < npages; i++) {
-		pte_t *pte = walk_leaf(root, va + i * PAGE_SIZE);
-		paddr_t pa;
+	for (; *va < end && n < UNMAP_BATCH; *va += PAGE_SIZE) {
+		pte_t *pte = walk_leaf(pm->root, *va);
 
 		if (!pte)
 			continue;
-		pa = pte_addr(*pte);
-		*pte = 0;
-		if (how == VPMAP_UNREF)
-			pmem_unref(pa);
-		n++;
+		pa[n++] = pte_addr(*pte);
+		__atomic_store_n(pte, 0, __ATOMIC_RELAXED);
 	}
-	if (n)
-		flush_range(root, va, npages);
 	return n;
 }
 
-paddr_t vpmap_prune(paddr_t root, vaddr_t va)
+/* A batch at a time: clear, flush every CPU that may hold the entries,
+ * and only then give the frames back, so that no CPU can reach a frame
+ * through a stale entry once it is someone else's. */
+size_t vpmap_unmap(struct pmap *pm, vaddr_t va, size_t npages, int how)
 {
-	pte_t *table = table_of(root), *parent = NULL, *last;
+	vaddr_t end = va + npages * PAGE_SIZE;
+	paddr_t pa[UNMAP_BATCH];
+	size_t total = 0;
 
-	for (int level = PT_LEVELS - 1; level > 0; level--) {
-		parent = &table[pt_index(va, level)];
-		if (!pte_valid(*parent) || pte_is_leaf(*parent, level))
-			return 0;
-		table = table_of(pte_addr(*parent));
+	if (how == (VPMAP_UNREF | VPMAP_FLUSH_HERE))
+		panic("vpmap_unmap: frames freed before the other CPUs flush");
+	while (va < end) {
+		vaddr_t first = va;
+		size_t n = clear_batch(pm, &va, end, pa);
+
+		if (!n)
+			continue;
+		flush_range(pm, first, (va - first) / PAGE_SIZE,
+			    how & VPMAP_FLUSH_HERE);
+		if (how & VPMAP_UNREF)
+			for (size_t i = 0; i < n; i++)
+				pmem_unref(pa[i]);
+		total += n;
 	}
-	last = table;
+	return total;
+}
+
+paddr_t vpmap_prune(struct pmap *pm, vaddr_t va)
+{
+	/* The entry pointing at the last-level table: with at least three
+	 * levels it is never in the root, so the top-level slots every
+	 * table shares stay as they are. */
+	pte_t *parent = walk_to(pm->root, va, 1, false), *last;
+
+	if (!parent || !pte_valid(*parent) || pte_is_leaf(*parent, 1))
+		return 0;
+	last = table_of(pte_addr(*parent));
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		if (pte_valid(last[i]))
 			return 0;
-	/* With at least three levels the parent is never the root, so the
-	 * top-level slots every root shares stay as they are. */
-	*parent = 0;
-	/* Paging-structure caches may hold the old pointer: drop this CPU's
-	 * now; the caller frees the table once every CPU has dropped them. */
-	arch_tlb_flush_all();
+	__atomic_store_n(parent, 0, __ATOMIC_RELAXED);
 	return V2P(last);
 }
 
-bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *perm)
+bool vpmap_lookup(struct pmap *pm, vaddr_t va, paddr_t *pa, unsigned *perm)
 {
-	pte_t *pte = walk_leaf(root, va);
+	pte_t *slot = canonical(va) ? walk(pm->root, va, false) : NULL;
+	pte_t pte = slot ? __atomic_load_n(slot, __ATOMIC_ACQUIRE) : 0;
 
-	if (!pte)
+	if (!pte_valid(pte))
 		return false;
 	if (pa)
-		*pa = pte_addr(*pte);
+		*pa = pte_addr(pte);
 	if (perm)
-		*perm = pte_perm(*pte);
+		*perm = pte_perm(pte);
 	return true;
 }
 
@@ -250,12 +303,12 @@ static bool takes_rights(unsigned old, unsigned new)
 	       ((old ^ new) & PERM_U);
 }
 
-size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
+size_t vpmap_protect(struct pmap *pm, vaddr_t va, size_t npages, unsigned perm)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < npages; i++, va += PAGE_SIZE) {
-		pte_t *pte = walk_leaf(root, va);
+		pte_t *pte = walk_leaf(pm->root, va);
 		if (!pte)
 			continue;
 		/* Only a right taken away needs a flush: a CPU still holding
@@ -263,9 +316,10 @@ size_t vpmap_protect(paddr_t root, vaddr_t va, size_t npages, unsigned perm)
 		 * policy answers with a flush of that page. */
 		unsigned old = pte_perm(*pte);
 
-		*pte = pte_make_leaf(pte_addr(*pte), perm);
+		__atomic_store_n(pte, pte_make_leaf(pte_addr(*pte), perm),
+				 __ATOMIC_RELEASE);
 		if (takes_rights(old, perm))
-			vpmap_flush_tlb(root, va);
+			vpmap_flush_tlb(pm, va);
 		n++;
 	}
 	return n;
@@ -280,7 +334,7 @@ static size_t pages_left_in_table(vaddr_t va)
 /* Share the n entries from[0..n) of one last-level table of the source
  * (mapping va onwards) with dst: see vpmap_share_cow. dst's table is made
  * only when some entry is valid. */
-static int share_table_run(pte_t *from, paddr_t dst, vaddr_t va, size_t n)
+static int share_table_run(pte_t *from, struct pmap *dst, vaddr_t va, size_t n)
 {
 	pte_t *to = NULL;
 
@@ -289,7 +343,7 @@ static int share_table_run(pte_t *from, paddr_t dst, vaddr_t va, size_t n)
 
 		if (!pte_valid(pte))
 			continue;
-		if (!to && !(to = walk(dst, va, true)))
+		if (!to && !(to = walk(dst->root, va, true)))
 			return -1;
 		if (pte_valid(to[i]))
 			return -1;
@@ -302,11 +356,12 @@ static int share_table_run(pte_t *from, paddr_t dst, vaddr_t va, size_t n)
 
 /* One last-level table at a time: a missing table of the source is
  * skipped whole, and each table is found once instead of once per page. */
-int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages)
+int vpmap_share_cow(struct pmap *src, struct pmap *dst, vaddr_t va,
+		    size_t npages)
 {
 	while (npages) {
 		size_t n = MIN(npages, pages_left_in_table(va));
-		pte_t *from = walk(src, va, false);
+		pte_t *from = walk(src->root, va, false);
 
 		if (from && share_table_run(from, dst, va, n) < 0)
 			return -1;
@@ -316,34 +371,55 @@ int vpmap_share_cow(paddr_t src, paddr_t dst, vaddr_t va, size_t npages)
 	return 0;
 }
 
-void vpmap_flush_tlb(paddr_t root, vaddr_t va)
+/* The CPUs other than this one that may hold pm's translations. */
+static uint64_t other_cpus(struct pmap *pm)
 {
-	if (is_kernel_va(va) || root == vpmap_current())
-		arch_tlb_flush_page(va);
+	/* Pairs with the fence in vpmap_activate: either that CPU's bit is
+	 * seen here, or it walks the table after the caller's change. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&pm->cpus, __ATOMIC_RELAXED) &
+	       ~(1ull << cpu_id());
 }
 
-void vpmap_flush_tlb_all(paddr_t root)
+/* Is pm loaded on this CPU? The kernel's is always: its half is in every
+ * table. */
+static bool loaded_here(struct pmap *pm)
 {
-	if (root == kernel_root || root == vpmap_current())
-		arch_tlb_flush_all();
+	return pm == &kernel_pmap || loaded[cpu_id()] == pm;
 }
 
-/* Loading the root already loaded is skipped, and with it the flush: a
- * table stays loaded only while its address space is alive, and nobody
- * changes a process's table but the process itself (or fork, before the
- * child runs), so this CPU's entries for it are still right. */
-void vpmap_activate(paddr_t root)
+void vpmap_flush_tlb(struct pmap *pm, vaddr_t va)
 {
+	flush_range(pm, va, 1, false);
+}
+
+void vpmap_flush_tlb_all(struct pmap *pm)
+{
+	flush_range(pm, 0, SIZE_MAX, false);
+}
+
+/* Loading the pmap already loaded is skipped, and with it the flush: its
+ * CPU set still has this CPU, so every change since was flushed here. */
+void vpmap_activate(struct pmap *pm)
+{
+	int id = cpu_id();
+	struct pmap *old = loaded[id];
+
 	kernel_table_live = true;
-	if (mycpu()->root == root)
+	if (old == pm)
 		return;
-	mycpu()->root = root;
-	arch_set_root(root);
+	__atomic_fetch_or(&pm->cpus, 1ull << id, __ATOMIC_SEQ_CST);
+	loaded[id] = pm;
+	arch_set_root(pm->root);
+	/* Loading another root dropped old's entries (there are no ASIDs
+	 * yet), so this CPU leaves its set. */
+	if (old && old != &kernel_pmap)
+		__atomic_fetch_and(&old->cpus, ~(1ull << id), __ATOMIC_RELEASE);
 }
 
-paddr_t vpmap_current(void)
+struct pmap *vpmap_current(void)
 {
-	return mycpu()->root;
+	return loaded[cpu_id()];
 }
 
 /* Table pages below the level-`level` table at pa, itself included. */
@@ -358,9 +434,9 @@ static size_t count_tree(paddr_t pa, int level)
 	return n;
 }
 
-size_t vpmap_table_pages(paddr_t root)
+size_t vpmap_table_pages(struct pmap *pm)
 {
-	pte_t *table = table_of(root);
+	pte_t *table = table_of(pm->root);
 	size_t n = 1;
 
 	for (unsigned i = 0; i < PT_KERNEL_SLOT_FIRST; i++)

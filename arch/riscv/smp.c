@@ -139,7 +139,7 @@ static bool hart_boot(struct hart_boot *h, int id)
 	cpus[id].self = &cpus[id];
 	cpus[id].id = id;
 	riscv_overflow_stack_init(&cpus[id]);
-	h->satp = riscv_satp(kmap_root());
+	h->satp = riscv_satp(vpmap_kernel()->root);
 	h->stack_top = (uintptr_t)top;
 	h->cpu = &cpus[id];
 	__atomic_store_n(&h->state, HART_STARTING, __ATOMIC_RELEASE);
@@ -205,7 +205,7 @@ noreturn void riscv_ap_boot(struct hart_boot *h)
 					 false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
 		sbi_hart_stop();
-	vpmap_activate(kmap_root());
+	vpmap_activate(vpmap_kernel());
 	kmain_ap(h->cpu->id);
 }
 

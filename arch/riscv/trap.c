@@ -140,7 +140,7 @@ static void page_fault(const struct trapframe *tf, enum access access)
 	    .pc = tf->sepc,
 	    .fp = user ? 0 : tf->s0,
 	};
-	mm_page_fault(&f);
+	trap_page_fault(&f);
 }
 
 /* A trap nobody handles: a kernel bug. Print the frame and panic. */

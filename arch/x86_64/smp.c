@@ -77,7 +77,7 @@ static noreturn void ap_main(uint64_t id)
 	gdt_init(id, ap_ist[id]);
 	idt_load();
 	syscall_init();
-	vpmap_activate(kmap_root());
+	vpmap_activate(vpmap_kernel());
 	cpu_protect_user();
 	lapic_enable();
 	if (!ap_state_move(id, AP_RUNNING))
@@ -85,33 +85,36 @@ static noreturn void ap_main(uint64_t id)
 	kmain_ap(id);
 }
 
-/* Copy the trampoline to its page and give it a page table: the shared
- * kernel half plus that page, identity-mapped. Returns the table's root
- * and points *params at the copy's parameters. */
-static paddr_t trampoline_install(struct trampoline_params **params)
+/* The trampoline's page table: the shared kernel half plus its page,
+ * identity-mapped. */
+static struct pmap trampoline_pmap;
+
+/* Copy the trampoline to its page and give it trampoline_pmap; points
+ * *params at the copy's parameters. */
+static void trampoline_install(struct trampoline_params **params)
 {
 	size_t size = trampoline_end - trampoline_start;
 	size_t params_off = (const char *)&trampoline_params - trampoline_start;
 	char *page = kmap_mmio(LAYOUT_TRAMPOLINE_PA, PAGE_SIZE);
-	paddr_t root = vpmap_create();
+	struct pmap *pm = &trampoline_pmap;
 
 	if (size > PAGE_SIZE)
 		panic("trampoline_install: %lu bytes", (unsigned long)size);
-	if (!root || root >> 32 ||
-	    vpmap_map(root, LAYOUT_TRAMPOLINE_PA, LAYOUT_TRAMPOLINE_PA,
-		      PERM_RX) < 0)
+	if (vpmap_create(pm) < 0 || pm->root >> 32 ||
+	    vpmap_map(pm, LAYOUT_TRAMPOLINE_PA, LAYOUT_TRAMPOLINE_PA, PERM_RX) <
+		0)
 		panic("trampoline_install: no page table below 4 GiB");
 	memcpy(page, trampoline_start, size);
 	*params = (struct trampoline_params *)(page + params_off);
-	(*params)->cr3 = root;
-	return root;
+	(*params)->cr3 = pm->root;
 }
 
-/* Free the trampoline's page table (the page itself is not pmem's). */
-static void trampoline_remove(paddr_t root)
+/* Free the trampoline's page table (the page itself is not pmem's). The
+ * CPUs that loaded it on the way in have left it for the kernel's. */
+static void trampoline_remove(void)
 {
-	vpmap_unmap(root, LAYOUT_TRAMPOLINE_PA, 1, VPMAP_KEEP);
-	vpmap_destroy(root);
+	vpmap_unmap(&trampoline_pmap, LAYOUT_TRAMPOLINE_PA, 1, VPMAP_KEEP);
+	vpmap_destroy(&trampoline_pmap);
 }
 
 /* Wait until CPU id checks in; after the timeout, abandon it unless it
@@ -170,7 +173,6 @@ int arch_start_cpus(int max)
 {
 	unsigned self = lapic_id();
 	struct trampoline_params *p;
-	paddr_t root;
 	int n = 1;
 
 	lapic_enable(); /* to send the IPIs */
@@ -179,7 +181,7 @@ int arch_start_cpus(int max)
 	max = MIN(max, NCPU);
 	if (madt.ncpus < 2 || max < 2)
 		return n;
-	root = trampoline_install(&p);
+	trampoline_install(&p);
 	for (int i = 0; i < madt.ncpus && n < max; i++) {
 		if (madt.apic_id[i] == self)
 			continue;
@@ -187,7 +189,7 @@ int arch_start_cpus(int max)
 			break;
 		n++;
 	}
-	trampoline_remove(root);
+	trampoline_remove();
 	return n;
 }
 

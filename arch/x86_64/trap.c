@@ -113,7 +113,7 @@ static void page_fault(const struct trapframe *tf)
 	    .pc = tf->rip,
 	    .fp = user ? 0 : tf->rbp,
 	};
-	mm_page_fault(&f);
+	trap_page_fault(&f);
 }
 
 /* This CPU's local APIC timer. Acknowledge it first, for the tick may

@@ -9,8 +9,8 @@
  * arch_cpu_set(&cpus[0]) before any output (kprintf takes a lock, and locks
  * use the per-CPU record), fills a struct boot_info and calls kmain.
  */
-#ifndef KERNEL_MACHINE_IFACE_H
-#define KERNEL_MACHINE_IFACE_H
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
 
 #include <arch/mmu.h>
 

@@ -3,8 +3,8 @@
  * allows. Each arch's PTE codec (arch/mmu.h) translates these to and from
  * its own bits; nothing outside arch/ sees a raw PTE bit.
  */
-#ifndef MM_PERM_H
-#define MM_PERM_H
+#ifndef ARCH_PERM_H
+#define ARCH_PERM_H
 
 #define PERM_R 0x01u   /* readable */
 #define PERM_W 0x02u   /* writable (always given together with PERM_R) */

@@ -1,0 +1,28 @@
+/*
+ * What the kernel does with a decoded page fault: mm/ says what happened
+ * (a verdict), and here it becomes a panic, a kill, or nothing.
+ */
+#include "kernel/trap.h"
+
+#include <arch/arch.h>
+
+#include "kernel/proc.h"
+#include "lib/kprintf.h"
+#include "mm/fault.h"
+
+void trap_page_fault(const struct fault *f)
+{
+	struct verdict v;
+
+	if (!f->user)
+		panic_at(
+		    f->pc, f->fp, "page fault: kernel %s at %p (%s), pc %pS",
+		    access_name(f->access), (void *)f->addr,
+		    mm_pte_reason(f->addr, f->access, false), (void *)f->pc);
+	arch_intr_enable();
+	v = mm_user_fault(proc_as(), f->addr, f->access);
+	arch_intr_disable();
+	if (v.kind != VERDICT_RESOLVED)
+		proc_kill_current(v.reason, f->pc, f->addr,
+				  access_name(f->access));
+}
