@@ -91,9 +91,9 @@ static noreturn void start_init(const char *cmdline)
 	proc_start_init(args);
 }
 
-/* The test knob fault_sleep=1 (mm/fault.h): every user page fault sleeps
- * a tick before it is resolved. Said in the banner, since it slows every
- * program down. */
+/* The test knob fault_sleep=1 (mm/fault.h): every user page fault gives
+ * up its CPU before it is resolved. Said in the banner, since it slows
+ * every program down. */
 static void fault_sleep_knob(const char *cmdline)
 {
 	char v[4];
@@ -102,7 +102,7 @@ static void fault_sleep_knob(const char *cmdline)
 	    strcmp(v, "1") != 0)
 		return;
 	mm_fault_sleep = true;
-	kprintf("fault_sleep: every user page fault sleeps a tick first\n");
+	kprintf("fault_sleep: every user page fault waits first\n");
 }
 
 noreturn void kmain(struct boot_info *bi)

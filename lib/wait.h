@@ -20,8 +20,9 @@ struct wait_ops {
 	bool (*sleep)(const void *chan, struct spinlock *lk);
 	/* Make every sleeper on chan runnable. */
 	void (*wakeup)(const void *chan);
-	/* Give up the CPU for about one timer tick, sleeping (the test knob
-	 * that makes every page fault wait). */
+	/* Give up the CPU for a while: until every other runnable thread
+	 * has had its turn (the test knob that makes every page fault
+	 * wait). */
 	void (*pause)(void);
 	/* The running thread of control, as an opaque token (the current
 	 * process): who holds a sleep lock. */

@@ -63,7 +63,8 @@ struct verdict mm_user_fault(struct addrspace *as, vaddr_t va, enum access a);
 const char *mm_pte_reason(vaddr_t va, enum access a, bool user);
 
 /* Test knob (kernel command line fault_sleep=1): every user page fault
- * in a region that allows it sleeps once before it is resolved, so that
+ * in a region that allows it waits once (VERDICT_WAIT: it gives up its
+ * CPU, holding its address space's lock) before it is resolved, so that
  * the whole suite runs with faults that wait, as they will for a disk. */
 extern bool mm_fault_sleep;
 

@@ -41,17 +41,23 @@ failed=0
 log= # the log of the result being recorded
 
 # label COLUMN: the column's name in results: "host", "riscv cpus=2",
-# "x86_64 cpus=1 eager" (FORK=eager), "riscv-sv48 cpus=1" and the like.
+# "x86_64 cpus=1 eager" (FORK=eager), "riscv-sv48 cpus=1", "riscv cpus=2
+# fault_sleep" (-faultsleep: the kernel command line has fault_sleep=1)
+# and the like.
 label() {
-	local column=$1 cpus=1 fork="" arch
+	local column=$1 cpus=1 fork="" arch knob=""
 	if [[ $column == host ]]; then
 		echo host
 		return
 	fi
+	if [[ $column == *-faultsleep ]]; then
+		knob=" fault_sleep"
+		column=${column%-faultsleep}
+	fi
 	[[ $column == *-cpus2 ]] && cpus=2
 	[[ $column == *-eager ]] && fork=" eager"
 	arch=${column%-cpus2}
-	echo "${arch%-eager} cpus=$cpus$fork"
+	echo "${arch%-eager} cpus=$cpus$fork$knob"
 }
 
 # now_us: the time in microseconds.
@@ -89,7 +95,7 @@ record() {
 # With BUILD_ROOT set, each column builds in $BUILD_ROOT/<column> instead
 # of build/<column> (to run the matrix beside another build).
 make_for() {
-	local column=$1 fork=cow cpus=1 extra="" mode=sv39
+	local column=${1%-faultsleep} fork=cow cpus=1 extra="" mode=sv39
 	shift
 	[[ $column == *-eager ]] && fork=eager
 	[[ $column == *-sv48* ]] && mode=sv48
@@ -269,8 +275,10 @@ check_low_memory() {
 # after it (`runtests start=K`).
 check_user_tests() {
 	local arch=$1 start=0 name line ran last why at run_at want= verdicts=0
+	local knob=""
+	[[ $arch == *-faultsleep ]] && knob=" fault_sleep=1"
 	while :; do
-		boot "$arch" "user-from-$start" 256M "runtests start=$start" \
+		boot "$arch" "user-from-$start" 256M "runtests start=$start$knob" \
 			"user suite from start=$start"
 		ran=0
 		last=
@@ -387,6 +395,16 @@ for arch in "${ARCHES[@]}"; do
 	echo "== $arch with CPUS=2"
 	check_selftests "$arch-cpus2" pmem kmalloc kmap vpmap timer ksyms ipi
 	check_user_tests "$arch-cpus2"
+done
+
+# Faults that sleep (fault_sleep=1): the user suite again, every page
+# fault giving up its CPU before it is resolved, holding its address
+# space's lock, as a fault waiting for a disk will; with two CPUs the
+# process may resume on the other one.
+for arch in "${ARCHES[@]}"; do
+	echo "== $arch with fault_sleep=1"
+	check_user_tests "$arch-faultsleep"
+	check_user_tests "$arch-cpus2-faultsleep"
 done
 
 # The eager-copy fork, the baseline copy-on-write is measured against, must
