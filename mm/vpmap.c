@@ -18,7 +18,7 @@
 
 static struct pmap kernel_pmap;
 /* The pmap each CPU has loaded (vpmap_activate). */
-static struct pmap *loaded[NCPU];
+static struct pmap *loaded_pmap[NCPU];
 /* Set by the first vpmap_create: from then on a new kernel-half top-level
  * slot would not reach the roots already made, so walk refuses it. */
 static bool kernel_half_shared;
@@ -385,7 +385,7 @@ static uint64_t other_cpus(struct pmap *pm)
  * table. */
 static bool loaded_here(struct pmap *pm)
 {
-	return pm == &kernel_pmap || loaded[cpu_id()] == pm;
+	return pm == &kernel_pmap || loaded_pmap[cpu_id()] == pm;
 }
 
 void vpmap_flush_tlb(struct pmap *pm, vaddr_t va)
@@ -403,13 +403,13 @@ void vpmap_flush_tlb_all(struct pmap *pm)
 void vpmap_activate(struct pmap *pm)
 {
 	int id = cpu_id();
-	struct pmap *old = loaded[id];
+	struct pmap *old = loaded_pmap[id];
 
 	kernel_table_live = true;
 	if (old == pm)
 		return;
 	__atomic_fetch_or(&pm->cpus, 1ull << id, __ATOMIC_SEQ_CST);
-	loaded[id] = pm;
+	loaded_pmap[id] = pm;
 	arch_set_root(pm->root);
 	/* Loading another root dropped old's entries (there are no ASIDs
 	 * yet), so this CPU leaves its set. */
@@ -419,7 +419,7 @@ void vpmap_activate(struct pmap *pm)
 
 struct pmap *vpmap_current(void)
 {
-	return loaded[cpu_id()];
+	return loaded_pmap[cpu_id()];
 }
 
 /* Table pages below the level-`level` table at pa, itself included. */

@@ -30,7 +30,7 @@ ptwalk &kmain
 echo === ptwalk kernel stack\n
 ptwalk $sp
 echo === ptwalk init text\n
-ptwalk 0x400000 $curproc()->parent->as->root
+ptwalk 0x400000 $curproc()->parent->as->pmap.root
 echo === ptwalk null\n
 ptwalk 0
 echo === usym\n

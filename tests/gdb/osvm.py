@@ -251,15 +251,23 @@ def static(name):
 
 
 def cpu_records():
-    """The online entries of cpus[], read now: (index, struct cpu) pairs
-    whose struct is a dict of address, root, proc, ticks and idle."""
-    cpus = static("cpus")
+    """The online entries of cpus[], read now: (index, record) pairs whose
+    record is a dict of address (of its struct cpu, lib/cpu.h), root (of
+    the pmap it has loaded, mm/vpmap.c), proc and ticks (its struct
+    sched_cpu, kernel/proc.h) and idle."""
+    cpus, sched = static("cpus"), static("sched_cpus")
+    loaded = static("loaded_pmap")
     first, last = cpus.type.range()
-    return [(i, {"address": int(c.address), "root": int(c["root"]),
-                 "proc": c["proc"], "ticks": int(c["ticks"]),
-                 "idle": bool(c["idle"])})
-            for i, c in ((i, cpus[i]) for i in range(first, last + 1))
-            if bool(c["online"])]
+    return [(i, {"address": int(cpus[i].address),
+                 "root": pmap_root(loaded[i]),
+                 "proc": sched[i]["proc"], "ticks": int(sched[i]["ticks"]),
+                 "idle": bool(cpus[i]["idle"])})
+            for i in range(first, last + 1) if bool(cpus[i]["online"])]
+
+
+def pmap_root(pmap):
+    """The physical root of a struct pmap * (0 for NULL)."""
+    return int(pmap["root"]) if int(pmap) != 0 else 0
 
 
 def state_name(p):
@@ -302,7 +310,7 @@ def proc_name(p):
 
 def proc_root(p):
     """The physical page-table root of process p, or None (a zombie)."""
-    return int(p["as"]["root"]) if int(p["as"]) != 0 else None
+    return int(p["as"]["pmap"]["root"]) if int(p["as"]) != 0 else None
 
 
 def running_cpu(p, records):
