@@ -172,6 +172,7 @@ int as_share_cow(struct addrspace *src, struct addrspace *dst)
 	 * hold writable translations of them, and a write through one would
 	 * reach the child's copy too. */
 	vpmap_flush_tlb_all(&src->pmap);
+	src->fork_credit = AS_FORK_CREDIT;
 	return err;
 }
 

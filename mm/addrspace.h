@@ -42,11 +42,21 @@ struct addrspace {
 	struct memregion *regions; /* ordered, never overlapping (by page) */
 	struct memregion *heap;	   /* the region sbrk moves, or NULL */
 	int users; /* atomic: its owner, plus each as_hold not yet released */
+	/* Frames its copy-on-write faults may still take from the kernel's
+	 * reserve when no user frame is left: AS_FORK_CREDIT, renewed at
+	 * each fork of it (as_share_cow), so that a process forking at the
+	 * edge of memory is not killed by its own first writes after the
+	 * fork because its other children took the frames meanwhile. */
+	int fork_credit;
 };
 
 /* A new, empty address space (kernel half shared), or NULL; its owner
  * holds the one reference (as_release). */
 struct addrspace *as_create(void);
+
+/* The frames of fork_credit: the writes right after fork returns (the
+ * stack page, one more). */
+#define AS_FORK_CREDIT 2
 /* Keep as from being freed while another process looks at it (vmmap); the
  * pointer must have been read under the lock its owner's exit and exec
  * take to let go of it (proc_lock). */
@@ -78,8 +88,9 @@ int as_copy_as(struct addrspace *src, struct addrspace *dst);
 
 /* Make dst a copy-on-write copy of src (fork): the same regions; every
  * present page shared, writable ones made read-only + COW on both sides,
- * nothing copied. src's TLB is flushed once at the end. Returns 0 or
- * ERR_NOMEM (as_release cleans up a partial dst). src's lock held. */
+ * nothing copied. src's TLB is flushed once at the end, and its
+ * fork_credit renewed. Returns 0 or ERR_NOMEM (as_release cleans up a
+ * partial dst). src's lock held. */
 int as_share_cow(struct addrspace *src, struct addrspace *dst);
 
 /* Move region r's end by delta bytes (sbrk). Growing allocates nothing;

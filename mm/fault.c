@@ -88,6 +88,17 @@ static const char *region_forbids(const struct memregion *r, enum access a)
 	return NULL;
 }
 
+/* A frame for a copy-on-write copy: a user frame, else one of the
+ * kernel's reserve while the address space has fork credit; 0 if none. */
+static paddr_t cow_frame(struct addrspace *as)
+{
+	paddr_t pa = pmem_alloc(PMEM_USER);
+
+	if (!pa && as->fork_credit > 0 && (pa = pmem_alloc(0)))
+		as->fork_credit--;
+	return pa;
+}
+
 /* A write to the copy-on-write page at va mapped to pa: the last holder
  * takes the frame back writable; anyone else gets a private copy. */
 static struct verdict cow_resolve(struct addrspace *as, struct memregion *r,
@@ -100,7 +111,7 @@ static struct verdict cow_resolve(struct addrspace *as, struct memregion *r,
 		count(&vm_counters.num_cow_reuse);
 		return resolved;
 	}
-	copy = pmem_alloc(PMEM_USER);
+	copy = cow_frame(as);
 	if (!copy)
 		return out_of_memory;
 	arch_page_copy(P2V(copy), P2V(pa));

@@ -18,15 +18,26 @@
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
 static uint64_t slot_used[(NSLOTS + 63) / 64];
 
+/* The first CACHED_SLOTS slots are mapped once, at kstack_init, and stay
+ * mapped: a stack there is reused without a shootdown (slot_claim hands
+ * out the lowest free slot, so they go first). The others are filled when
+ * taken and emptied when freed. */
+#define CACHED_SLOTS 8
+
 static vaddr_t slot_bottom(size_t slot)
 {
 	return KSTACK_AREA + slot * SLOT_SIZE + PAGE_SIZE;
 }
 
+static bool slot_fill(size_t slot);
+
 void kstack_init(void)
 {
 	if (vpmap_prepare(vpmap_kernel(), KSTACK_AREA) < 0)
 		panic("kstack_init: out of memory");
+	for (size_t slot = 0; slot < CACHED_SLOTS; slot++)
+		if (!slot_fill(slot))
+			panic("kstack_init: out of memory");
 }
 
 /* Claim a free slot number, or return NSLOTS (kstack_lock held). */
@@ -115,7 +126,7 @@ static void *stack_take(void)
 
 	if (slot == NSLOTS)
 		return NULL;
-	if (slot_fill(slot))
+	if (slot < CACHED_SLOTS || slot_fill(slot))
 		return (void *)(slot_bottom(slot) + KSTACK_SIZE);
 	slot_release(slot);
 	return NULL;
@@ -136,15 +147,16 @@ void *kstack_alloc(void)
 	return top;
 }
 
-/* Every CPU forgets the stack and its pruned tables before its frames,
- * tables and slot can be handed out again, for every page table shares
- * them. */
+/* A cached slot is only released: it stays mapped. From any other, every
+ * CPU forgets the stack and its pruned tables before its frames, tables
+ * and slot can be handed out again, for every page table shares them. */
 void kstack_free(void *top)
 {
 	size_t slot = slot_of(top);
 
 	spin_lock(&kstack_lock);
-	slot_empty(slot_bottom(slot), STACK_PAGES);
+	if (slot >= CACHED_SLOTS)
+		slot_empty(slot_bottom(slot), STACK_PAGES);
 	slot_release(slot);
 	spin_unlock(&kstack_lock);
 }

@@ -18,11 +18,14 @@
 
 /* Create the area's page tables in the kernel's pmap (from kmap_init). */
 void kstack_init(void);
-/* A fresh kernel stack; returns its top (highest address, exclusive), or
+/* A kernel stack (from the cache when a cached slot is free, else fresh
+ * frames); returns its top (highest address, exclusive), or
  * NULL when memory or stack slots run out. */
 void *kstack_alloc(void);
-/* Free a stack kstack_alloc returned (given by its top): unmapped, every
- * CPU shot down, and only then its frames freed. The shootdown waits for
+/* Free a stack kstack_alloc returned (given by its top). The first few
+ * slots are a cache: their stacks stay mapped, for the next kstack_alloc
+ * (no shootdown). Any other is unmapped, every CPU shot down, and only
+ * then are its frames freed. The shootdown waits for
  * every other CPU: better called without locks that they may be spinning
  * for (kernel/proc.c frees a zombie's stack after proc_lock). */
 void kstack_free(void *top);
