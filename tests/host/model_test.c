@@ -97,9 +97,9 @@ struct mregion {
 
 struct sproc {
 	bool live;
-	int cpu; /* simulated CPU it is loaded on, or -1 */
-	int pid;
-	struct addrspace *as;
+	int cpu;	      /* simulated CPU it is loaded on, or -1 */
+	int pid;	      /* its name in the log */
+	struct addrspace *as; /* the real one, which mm/ is given */
 	struct mregion reg[NREGION];
 	int nreg, heap; /* reg[heap] is the heap */
 	struct shadow_page *shadow[SHADOW_BUCKETS];
@@ -832,9 +832,9 @@ static void check_cpus(void)
 		uint64_t want = p->cpu >= 0 ? 1ull << p->cpu : 0;
 
 		if (p->live && p->as->pmap.cpus != want)
-			FAIL("p%d: CPU set %#lx, but it is loaded on %s",
-			     p->pid, (unsigned long)p->as->pmap.cpus,
-			     p->cpu >= 0 ? (p->cpu ? "cpu1" : "cpu0") : "none");
+			FAIL("p%d: CPU set %#lx, but it is loaded on cpu %d "
+			     "(-1: none)",
+			     p->pid, (unsigned long)p->as->pmap.cpus, p->cpu);
 	}
 }
 
