@@ -189,11 +189,12 @@ HOSTCC ?= cc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-I.
-# The real mm/ code over simulated RAM; tests/host/ stands in for the arch
-# functions (arch/include/arch/arch.h), kprintf, panic and the current process.
+# The real mm/ code and the lib/ it stands on over simulated RAM;
+# tests/host/ stands in for the arch functions (arch/include/arch/arch.h),
+# kprintf, panic and the scheduler's wait ops (lib/wait.h). No kernel/ file.
 HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
 	mm/addrspace.c mm/fault.c mm/uaccess.c mm/vmmap.c lib/spinlock.c \
-	lib/cpu.c lib/ipi.c
+	lib/cpu.c lib/ipi.c lib/wait.c lib/sleeplock.c
 HOST_HDRS := $(wildcard tests/host/*.h mm/*.h lib/*.h lib/abi/*.h \
 	arch/*/include/arch/*.h arch/include/arch/*.h)
 

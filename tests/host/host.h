@@ -10,10 +10,10 @@
 #define TESTS_HOST_HOST_H
 
 #include <arch/arch.h>
-#include <setjmp.h>
 
 #include "lib/cpu.h"
 #include "lib/types.h"
+#include "mm/fault.h"
 
 /* ---- Simulated RAM ---------------------------------------------------------
  *
@@ -59,11 +59,21 @@ struct arch_calls {
 	unsigned flush_all;    /* arch_tlb_flush_all calls */
 	unsigned set_root;     /* arch_set_root calls */
 	paddr_t root;	       /* its last argument */
+	unsigned ipis;	       /* arch_send_ipi calls */
 };
 
 extern struct arch_calls arch_calls;
 /* Interrupts "on" for the simulated CPU (arch_intr_*). */
 extern bool host_intr_on;
+
+/* Fill every record of cpus[] (self, id) as arch_start_cpus would; the
+ * calling CPU stays cpus[0]. None is online: a shootdown sends no IPI
+ * until a test makes a CPU online (ipi_cpu_online on it). */
+void host_cpus_init(void);
+/* The root CPU cpu last loaded (arch_set_root; 0: none yet). */
+paddr_t host_loaded_root(int cpu);
+/* Take CPU cpu offline again (the end of a test that made it online). */
+void host_cpu_offline(int cpu);
 
 /* ---- Simulated TLB -------------------------------------------------------
  *
@@ -89,25 +99,34 @@ struct host_tlb_entry *host_tlb_find(vaddr_t va);
 /* Cache page va -> pa with perm on the calling CPU, for the current root. */
 void host_tlb_fill(vaddr_t va, paddr_t pa, unsigned perm);
 
-/* ---- Processes (host_proc.c) ---------------------------------------------
+/* ---- Waiting (host_wait.c) ---------------------------------------------
  *
- * proc_current() is the simulated CPU's cpu->proc, as in the kernel.
- * proc_kill_current() records the kill in host_kill and longjmps to
- * host_kill.catch, which the caller that expects a possible kill sets;
- * without one, a kill aborts the test program. */
-struct host_kill {
-	jmp_buf *catch;
-	const char *reason; /* the policy's reason */
-	uintptr_t addr;
-	const char *access;
+ * The host is one thread of control: its wait ops (lib/wait.h) count what
+ * mm/ and lib/ ask of them. Nothing can wake a sleeper, so a sleep panics;
+ * a pause returns at once, after calling on_pause when a test set it (to
+ * look at the state a waiting fault leaves, or to change it as the other
+ * threads would meanwhile). */
+struct host_waits {
+	unsigned pauses;	/* wait_pause calls */
+	unsigned wakeups;	/* wait_wakeup calls */
+	void (*on_pause)(void); /* called by each pause, when not NULL */
 };
 
-extern struct host_kill host_kill;
+extern struct host_waits host_waits;
+
+/* Register the host's wait ops (wait_register), once, at start. */
+void host_wait_init(void);
+
+/* ---- Fault verdicts (fault_test.c) ------------------------------------- */
+
+/* "RESOLVED", "BAD_ADDRESS", ... for a failure message. */
+const char *verdict_name(enum verdict_kind kind);
 
 /* ---- Expected panics ---------------------------------------------------- */
 
-/* Run fn(arg), which must panic with a message containing want. Returns
- * true when it did; otherwise test_fail explains. */
+/* Run fn(arg) in a child process, which must die of a panic (abort) with
+ * a message containing want. Returns true when it did; otherwise
+ * test_fail explains. Whatever fn changed is lost with the child. */
 bool expect_panic(void (*fn)(void *), void *arg, const char *want);
 
 /* ---- Test framework ----------------------------------------------------- */
@@ -179,7 +198,7 @@ struct test {
 };
 
 extern const struct test pte_tests[], pmem_tests[], kmalloc_tests[],
-    vpmap_tests[], vmmap_tests[], model_tests[];
+    wait_tests[], vpmap_tests[], fault_tests[], vmmap_tests[], model_tests[];
 
 /* Knobs of the model-based test (model_test.c), from mm_test's arguments
  * seed=N steps=N trace=1. */

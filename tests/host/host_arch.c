@@ -1,18 +1,23 @@
 /*
- * What mm/, lib/spinlock.c and lib/cpu.c ask of the machine, for a host
- * process: the arch functions of arch/include/arch/arch.h they call, kprintf
- * and panic, and simulated RAM (see host.h).
+ * What mm/ and lib/ ask of the machine, for a host process: the arch
+ * functions of arch/include/arch/arch.h they call, kprintf and panic, and
+ * simulated RAM (see host.h).
  */
 #include "tests/host/host.h"
 
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
-#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lib/cpu.h"
+#include "lib/ipi.h"
 #include "lib/kprintf.h"
 #include "mm/pmem.h"
 
@@ -21,6 +26,8 @@
 struct arch_calls arch_calls;
 bool host_intr_on = true;
 static struct cpu *current_cpu = &cpus[0];
+/* The root each simulated CPU has loaded, as its CR3 / satp would hold. */
+static paddr_t loaded_root[NCPU];
 
 void arch_cpu_set(struct cpu *c)
 {
@@ -30,6 +37,31 @@ void arch_cpu_set(struct cpu *c)
 struct cpu *arch_cpu(void)
 {
 	return current_cpu;
+}
+
+/* The index of the calling CPU's record. */
+static int this_cpu(void)
+{
+	return (int)(current_cpu - cpus);
+}
+
+void host_cpus_init(void)
+{
+	for (int i = 0; i < NCPU; i++) {
+		cpus[i].self = &cpus[i];
+		cpus[i].id = i;
+	}
+	arch_cpu_set(&cpus[0]);
+}
+
+paddr_t host_loaded_root(int cpu)
+{
+	return loaded_root[cpu];
+}
+
+void host_cpu_offline(int cpu)
+{
+	__atomic_store_n(&cpus[cpu].online, false, __ATOMIC_SEQ_CST);
 }
 
 void arch_intr_enable(void)
@@ -54,8 +86,7 @@ struct host_tlb_entry host_tlb[NCPU][HOST_TLB_ENTRIES];
 /* The calling CPU's slot for the page holding va. */
 static struct host_tlb_entry *tlb_slot(vaddr_t va)
 {
-	return &host_tlb[arch_cpu() - cpus]
-			[(va >> PAGE_SHIFT) % HOST_TLB_ENTRIES];
+	return &host_tlb[this_cpu()][(va >> PAGE_SHIFT) % HOST_TLB_ENTRIES];
 }
 
 struct host_tlb_entry *host_tlb_find(vaddr_t va)
@@ -70,7 +101,7 @@ void host_tlb_fill(vaddr_t va, paddr_t pa, unsigned perm)
 	struct host_tlb_entry *e = tlb_slot(va);
 
 	e->valid = true;
-	e->root = arch_cpu()->root;
+	e->root = loaded_root[this_cpu()];
 	e->page = ROUND_DOWN(va, PAGE_SIZE);
 	e->pa = pa;
 	e->perm = perm;
@@ -78,13 +109,14 @@ void host_tlb_fill(vaddr_t va, paddr_t pa, unsigned perm)
 
 static void tlb_forget_all(void)
 {
-	memset(host_tlb[arch_cpu() - cpus], 0, sizeof(host_tlb[0]));
+	memset(host_tlb[this_cpu()], 0, sizeof(host_tlb[0]));
 }
 
 void arch_set_root(paddr_t root)
 {
 	arch_calls.set_root++;
 	arch_calls.root = root;
+	loaded_root[this_cpu()] = root;
 	tlb_forget_all();
 }
 
@@ -120,11 +152,19 @@ void arch_wait_for_interrupt(void)
 	panic("host: arch_wait_for_interrupt: nothing to wait for");
 }
 
-/* No CPU of the host model calls ipi_cpu_online, so lib/ipi.c never
- * sends one. */
+/* CPU id takes the IPI at once, as if it had been waiting with
+ * interrupts on: it runs ipi_receive as itself, then the sender goes on.
+ * Only CPUs a test made online get one (lib/ipi.c asks). */
 void arch_send_ipi(int id)
 {
-	panic("host: arch_send_ipi(%d): the host model takes no IPIs", id);
+	struct cpu *sender = current_cpu;
+
+	if (id == this_cpu())
+		panic("host: arch_send_ipi(%d) to itself", id);
+	arch_calls.ipis++;
+	arch_cpu_set(&cpus[id]);
+	ipi_receive();
+	arch_cpu_set(sender);
 }
 
 /* ---- Console and panic -------------------------------------------------- */
@@ -145,15 +185,16 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-/* Set while expect_panic runs its function: panic returns there. */
-static jmp_buf *panic_catch;
-static char panic_msg[256];
+/* In a child of expect_panic: where panic writes its message (memory
+ * shared with the parent) before it aborts, quietly. */
+static char *panic_record;
+#define PANIC_RECORD_SIZE 256
 
 static noreturn void vpanic(const char *fmt, va_list ap)
 {
-	if (panic_catch) {
-		vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
-		longjmp(*panic_catch, 1);
+	if (panic_record) {
+		vsnprintf(panic_record, PANIC_RECORD_SIZE, fmt, ap);
+		abort();
 	}
 	fflush(stdout);
 	fprintf(stderr, "\npanic: ");
@@ -179,21 +220,68 @@ noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
 	vpanic(fmt, ap);
 }
 
+/* Run fn(arg) in a child process that records a panic's message in msg
+ * and dies of it (SIGABRT, no core file); returns the child's wait
+ * status, or -1 when fork or waitpid failed. */
+static int run_in_child(void (*fn)(void *), void *arg, char *msg)
+{
+	struct rlimit no_core = {0, 0};
+	int status;
+	pid_t pid;
+
+	msg[0] = '\0';
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		setrlimit(RLIMIT_CORE, &no_core);
+		panic_record = msg;
+		fn(arg);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return status;
+}
+
+/* What a child's wait status (-1: it could not be run) says, in words. */
+static const char *child_death(int status, char *buf, size_t size)
+{
+	if (status < 0)
+		snprintf(buf, size, "could not be run");
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "died of signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, size, "exited with status %d",
+			 WEXITSTATUS(status));
+	return buf;
+}
+
+/* A panic is an abort with a message: a sanitizer report, a crash or a
+ * plain return is none. */
 bool expect_panic(void (*fn)(void *), void *arg, const char *want)
 {
-	jmp_buf env;
+	static char *msg;
+	char death[64];
+	int status;
 
-	panic_catch = &env;
-	if (setjmp(env) == 0) {
-		fn(arg);
-		panic_catch = NULL;
-		test_fail(__FILE__, __LINE__, "no panic (wanted \"%s\")", want);
+	if (!msg)
+		msg = mmap(NULL, PANIC_RECORD_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (msg == MAP_FAILED) {
+		test_fail(__FILE__, __LINE__, "expect_panic: no shared page");
 		return false;
 	}
-	panic_catch = NULL;
-	if (!strstr(panic_msg, want)) {
+	status = run_in_child(fn, arg, msg);
+	if (status < 0 || !WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT ||
+	    !msg[0]) {
+		test_fail(__FILE__, __LINE__, "no panic (wanted \"%s\"): %s",
+			  want, child_death(status, death, sizeof(death)));
+		return false;
+	}
+	if (!strstr(msg, want)) {
 		test_fail(__FILE__, __LINE__, "panic \"%s\" (wanted \"%s\")",
-			  panic_msg, want);
+			  msg, want);
 		return false;
 	}
 	return true;

@@ -2,7 +2,8 @@
  * The host test runner: simulated RAM, then every test of every file in
  * order, one line each, and a summary. After each test it checks what every
  * test must leave behind: interrupts on and unnested (so every lock taken was
- * released) and, unless the test says otherwise, every frame given back.
+ * released), the calling CPU cpus[0], the fault policy's test knob off and no
+ * pause hook, and, unless the test says otherwise, every frame given back.
  *
  *   mm_test [seed=N|seed=random] [steps=N] [trace=1]   (the model test's knobs)
  */
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/cpu.h"
+#include "mm/fault.h"
 #include "mm/pmem.h"
 #include "tests/host/host.h"
 
@@ -47,12 +49,16 @@ static void check_after(const struct test *t, size_t free_before)
 {
 	CHECK(host_intr_on);
 	CHECK_EQ(mycpu()->intr_depth, 0);
+	CHECK(mycpu() == &cpus[0]);
+	CHECK(!mm_fault_sleep);
+	CHECK(!host_waits.on_pause);
 	if (!t->keeps_frames)
 		CHECK_EQ(pmem_free_count(), free_before);
 }
 
 static const struct test *const suites[] = {
-    pte_tests, pmem_tests, kmalloc_tests, vpmap_tests, vmmap_tests, model_tests,
+    pte_tests,	 pmem_tests,  kmalloc_tests, wait_tests,
+    vpmap_tests, fault_tests, vmmap_tests,   model_tests,
 };
 
 /* Read the model test's knobs; false on an argument it does not know. */
@@ -92,6 +98,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cpu_init_boot();
+	host_cpus_init();
+	host_wait_init();
 	sim_ram_init();
 	printf("mm host tests, PTE format %s\n", MACHINE_NAME);
 

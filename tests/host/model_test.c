@@ -5,8 +5,9 @@
  * kernel copy in and out of them, all through the real addrspace, fault
  * policy and uaccess code, on two simulated CPUs. User accesses go through
  * a simulated MMU: the CPU's TLB (host.h), a walk of the current root on a
- * miss, and on a fault mm_page_fault and one retry; they read and write the
- * simulated RAM itself.
+ * miss, and on a fault mm_user_fault and one retry; they read and write the
+ * simulated RAM itself. A fault the policy refuses kills the process, as
+ * trap_page_fault does, and its verdict must be the one the model gives.
  *
  * The model is trivially correct: per process, its regions and a shadow
  * copy of every page it wrote (unwritten bytes read 0). It says what every
@@ -28,7 +29,9 @@
  *
  * The mix of operations changes every PHASE_STEPS steps, so that a run
  * also spends time in odd corners (forks and no exits, sbrk storms, memory
- * squeezed to the last frames).
+ * squeezed to the last frames); every other phase runs with mm_fault_sleep,
+ * so that each fault waits once (VERDICT_WAIT), and while it waits its CPU
+ * runs the idle table and the process comes back on either CPU.
  *
  * Every run happens in a child process forked from the same starting
  * state, so a failing run replays exactly with fewer steps: the test
@@ -46,7 +49,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/proc.h"
 #include "lib/abi/errcode.h"
 #include "lib/cpu.h"
 #include "mm/addrspace.h"
@@ -95,8 +97,9 @@ struct mregion {
 
 struct sproc {
 	bool live;
-	int cpu;	  /* simulated CPU it is loaded on, or -1 */
-	struct proc proc; /* what proc_current() returns: pid and as */
+	int cpu;	      /* simulated CPU it is loaded on, or -1 */
+	int pid;	      /* its name in the log */
+	struct addrspace *as; /* the real one, which mm/ is given */
 	struct mregion reg[NREGION];
 	int nreg, heap; /* reg[heap] is the heap */
 	struct shadow_page *shadow[SHADOW_BUCKETS];
@@ -131,9 +134,9 @@ struct run_result {
 static struct {
 	uint64_t rng;
 	uint64_t step;
-	bool quiet;	   /* no output */
-	paddr_t idle_root; /* stands in for the kernel's own root */
-	paddr_t saved_root[SIM_CPUS];
+	bool quiet;	  /* no output */
+	struct pmap idle; /* stands in for the kernel's own pmap */
+	struct pmap *saved_pmap[SIM_CPUS];
 	int cpu_proc[SIM_CPUS]; /* procs[] index loaded, or -1 */
 	int next_pid;
 	bool squeezed;			     /* the hoard holds frames */
@@ -147,7 +150,7 @@ static struct {
 
 static struct {
 	uint64_t user, faults, spurious, tlb_hits, copies, copy_faults, sbrks,
-	    sbrk_errors, spawns, forks, eager_forks, exits, kills, oom,
+	    sbrk_errors, spawns, forks, eager_forks, exits, kills, oom, waits,
 	    full_checks, live_sum;
 	int max_live;
 } stats;
@@ -336,7 +339,7 @@ static struct sproc *free_slot(void)
 	return NULL;
 }
 
-/* CPU c stops running its process and loads the idle root, as the
+/* CPU c stops running its process and loads the idle table, as the
  * scheduler does after a process leaves the CPU. */
 static void deschedule(int c)
 {
@@ -344,11 +347,10 @@ static void deschedule(int c)
 	if (m.cpu_proc[c] >= 0)
 		procs[m.cpu_proc[c]].cpu = -1;
 	m.cpu_proc[c] = -1;
-	cpus[c].proc = NULL;
-	vpmap_activate(m.idle_root);
+	vpmap_activate(&m.idle);
 }
 
-/* Run p on CPU c: the scheduler loads its root there (and flushes). */
+/* Run p on CPU c: the scheduler loads its table there (and flushes). */
 static void schedule(struct sproc *p, int c)
 {
 	if (p->cpu >= 0)
@@ -356,8 +358,13 @@ static void schedule(struct sproc *p, int c)
 	deschedule(c);
 	m.cpu_proc[c] = p - procs;
 	p->cpu = c;
-	cpus[c].proc = &p->proc;
-	vpmap_activate(p->proc.as->root);
+	vpmap_activate(&p->as->pmap);
+}
+
+/* The pmap the model has CPU c run: its process's, or the idle one. */
+static struct pmap *model_pmap(int c)
+{
+	return m.cpu_proc[c] >= 0 ? &procs[m.cpu_proc[c]].as->pmap : &m.idle;
 }
 
 /* Make p the process running on the calling CPU (for a user access or a
@@ -371,13 +378,14 @@ static void run_on(struct sproc *p)
 
 static void full_check(void);
 
-/* p exits, as proc_exit does: the idle root on its CPU, then as_destroy. */
+/* p exits, as proc_exit does: the idle table on its CPU, then the
+ * owner's as_release. */
 static void exit_proc(struct sproc *p)
 {
 	if (p->cpu >= 0)
 		deschedule(p->cpu);
-	as_destroy(p->proc.as);
-	p->proc.as = NULL;
+	as_release(p->as);
+	p->as = NULL;
 	shadow_drop(p, 0, ~(vaddr_t)0);
 	p->live = false;
 	if (m.wrote == p)
@@ -400,7 +408,8 @@ static bool perm_allows(unsigned perm, enum access a)
 static bool mmu_translate(vaddr_t va, enum access a, paddr_t *pa)
 {
 	vaddr_t page = ROUND_DOWN(va, PAGE_SIZE);
-	paddr_t root = vpmap_current(), tpa = 0;
+	struct pmap *pm = vpmap_current();
+	paddr_t root = host_loaded_root(cpu_id()), tpa = 0;
 	unsigned tperm = 0;
 	struct host_tlb_entry *e;
 	bool mapped;
@@ -408,7 +417,7 @@ static bool mmu_translate(vaddr_t va, enum access a, paddr_t *pa)
 
 	if (va >= USER_TOP)
 		return false;
-	mapped = vpmap_lookup(root, page, &tpa, &tperm);
+	mapped = vpmap_lookup(pm, page, &tpa, &tperm);
 	e = host_tlb_find(va);
 	if (e) {
 		stats.tlb_hits++;
@@ -437,29 +446,76 @@ static bool mmu_translate(vaddr_t va, enum access a, paddr_t *pa)
 	return true;
 }
 
-/* A user page fault at va into the real policy: true when resolved, false
- * when the process was killed (host_kill says why). */
-static bool user_fault(vaddr_t va, enum access a)
+/* The verdict the fault policy must give p's access a at va: refused,
+ * with the reason the kill line shows, when no region holds va or the
+ * region forbids a; else resolved (or out of memory, which the model does
+ * not foresee). */
+static struct verdict model_verdict(struct sproc *p, vaddr_t va, enum access a)
 {
-	jmp_buf env;
-	struct fault f = {.addr = va, .access = a, .user = true, .pc = 0x1000};
+	static const char *const forbids[] = {
+	    [ACCESS_READ] = "read of an unreadable region",
+	    [ACCESS_WRITE] = "write to a read-only region",
+	    [ACCESS_EXEC] = "execute in a non-executable region",
+	};
+	struct mregion *r = va < USER_TOP ? model_region(p, va) : NULL;
 
-	host_kill.catch = &env;
-	if (setjmp(env))
-		return false;
-	mm_page_fault(&f);
-	host_kill.catch = NULL;
-	return true;
+	if (va >= USER_TOP)
+		return (struct verdict){VERDICT_BAD_ADDRESS, "kernel address"};
+	if (!r && va < STACK_BOTTOM && va >= STACK_BOTTOM - PAGE_SIZE)
+		return (struct verdict){VERDICT_BAD_ADDRESS, "stack overflow"};
+	if (!r)
+		return (struct verdict){VERDICT_BAD_ADDRESS,
+					"bad address (no region)"};
+	if (!(r->perm & need_perm(a)))
+		return (struct verdict){VERDICT_PROTECTION, forbids[a]};
+	return (struct verdict){VERDICT_RESOLVED, NULL};
+}
+
+/* Does verdict v of p's fault (a at va) agree with the model's want, and
+ * did it wait as often as it should (once when the region allows it, in a
+ * phase of faults that wait; never otherwise)? Fails the test if not. */
+static void check_verdict(struct sproc *p, vaddr_t va, enum access a,
+			  struct verdict v, unsigned waits)
+{
+	struct verdict want = model_verdict(p, va, a);
+	unsigned want_waits = mm_fault_sleep && want.kind == VERDICT_RESOLVED;
+
+	if (v.kind != want.kind &&
+	    !(v.kind == VERDICT_NOMEM && want.kind == VERDICT_RESOLVED))
+		FAIL("p%d: %s fault at %p: verdict %s (%s), the model says %s",
+		     p->pid, access_name(a), (void *)va, verdict_name(v.kind),
+		     v.reason ? v.reason : "", verdict_name(want.kind));
+	else if (want.reason && strcmp(v.reason, want.reason))
+		FAIL("p%d: %s fault at %p refused for \"%s\", the model says "
+		     "\"%s\"",
+		     p->pid, access_name(a), (void *)va, v.reason, want.reason);
+	else if (waits != want_waits)
+		FAIL("p%d: %s fault at %p waited %u times, not %u", p->pid,
+		     access_name(a), (void *)va, waits, want_waits);
+}
+
+/* A user page fault of p at va into the real policy, as trap_page_fault
+ * makes it, checked against the model; *v is the verdict. True when
+ * resolved, false when the process is to be killed. */
+static bool user_fault(struct sproc *p, vaddr_t va, enum access a,
+		       struct verdict *v)
+{
+	unsigned pauses = host_waits.pauses;
+
+	*v = mm_user_fault(p->as, va, a);
+	check_verdict(p, va, a, *v, host_waits.pauses - pauses);
+	return v->kind == VERDICT_RESOLVED;
 }
 
 /* Fault at va into the policy and say what it did. False when the
- * process was killed. */
-static bool fault_and_trace(vaddr_t va, enum access a)
+ * process is to be killed (*v says why). */
+static bool fault_and_trace(struct sproc *p, vaddr_t va, enum access a,
+			    struct verdict *v)
 {
 	struct vm_counters before = vm_counters;
 
 	stats.faults++;
-	if (!user_fault(va, a))
+	if (!user_fault(p, va, a, v))
 		return false;
 	more(" [%s]",
 	     vm_counters.num_zerofill > before.num_zerofill   ? "zero fill"
@@ -470,27 +526,47 @@ static bool fault_and_trace(vaddr_t va, enum access a)
 	return true;
 }
 
-/* One page of a user access, as the hardware makes it: translate; on a
- * fault, the policy, then a retry. A mapping given new rights without a
+/* One page of a user access by p, as the hardware makes it: translate; on
+ * a fault, the policy, then a retry. A mapping given new rights without a
  * flush may still fault once through the CPU's weaker TLB entry (RISC-V
  * may keep it; x86 drops it on the fault): that spurious fault must find
  * the access already allowed and flush, and the next retry must succeed.
- * True with the physical address, false when the process was killed. */
-static bool mmu_access(vaddr_t va, enum access a, paddr_t *pa)
+ * True with the physical address, false when the process is to be killed
+ * (*v: the verdict). */
+static bool mmu_access(struct sproc *p, vaddr_t va, enum access a, paddr_t *pa,
+		       struct verdict *v)
 {
 	if (mmu_translate(va, a, pa) || test_failed())
 		return true;
-	if (!fault_and_trace(va, a))
+	if (!fault_and_trace(p, va, a, v))
 		return false;
 	if (mmu_translate(va, a, pa) || test_failed())
 		return true;
 	stats.spurious++;
-	if (!fault_and_trace(va, a))
+	if (!fault_and_trace(p, va, a, v))
 		return false;
 	if (!mmu_translate(va, a, pa) && !test_failed())
 		FAIL("%s at %p still faults after the policy resolved it",
 		     access_name(a), (void *)va);
 	return true;
+}
+
+/* The pause of a fault that waits (host_waits.on_pause): the process
+ * gives up its CPU holding its address space's lock, the CPU runs the idle
+ * table meanwhile, and the process comes back on either CPU, which loads
+ * its table again. */
+static void model_pause(void)
+{
+	int c = cpu_id();
+	struct sproc *p = m.cpu_proc[c] >= 0 ? &procs[m.cpu_proc[c]] : NULL;
+
+	stats.waits++;
+	if (!p || !sleeplock_held(&p->as->lock)) {
+		FAIL("cpu%d: a wait outside its process's fault or copy", c);
+		return;
+	}
+	deschedule(c);
+	schedule(p, rnd(SIM_CPUS));
 }
 
 /* Read byte va of p as its code would, without faulting: through its
@@ -511,30 +587,29 @@ static void probe(struct sproc *p, vaddr_t va)
 		present = mmu_translate(va, ACCESS_READ, &pa);
 		if (test_failed())
 			return;
-		if (!present &&
-		    vpmap_lookup(p->proc.as->root, page, NULL, &perm)) {
+		if (!present && vpmap_lookup(&p->as->pmap, page, NULL, &perm)) {
 			char c[8];
 			FAIL("p%d: page %p is mapped %s: not readable by the "
 			     "user",
-			     p->proc.pid, (void *)page, perm_str(perm, c));
+			     p->pid, (void *)page, perm_str(perm, c));
 			return;
 		}
 	} else {
-		present = vpmap_lookup(p->proc.as->root, page, &pa, NULL);
+		present = vpmap_lookup(&p->as->pmap, page, &pa, NULL);
 		pa += va - page;
 	}
 	if (!present) {
 		if (shadow_find(p, va))
 			FAIL("p%d: page %p was written but is not mapped "
 			     "any more",
-			     p->proc.pid, (void *)page);
+			     p->pid, (void *)page);
 		return;
 	}
 	got = *(uint8_t *)P2V(pa);
 	want = model_byte(p, va);
 	if (got != want)
-		FAIL("p%d: byte %p reads 0x%02x, the model says 0x%02x",
-		     p->proc.pid, (void *)va, got, want);
+		FAIL("p%d: byte %p reads 0x%02x, the model says 0x%02x", p->pid,
+		     (void *)va, got, want);
 }
 
 /* ---- The full check ------------------------------------------------------ */
@@ -565,7 +640,7 @@ static const char *who(size_t f, char *buf, size_t size)
 		snprintf(name, sizeof(name), "the idle root");
 	else
 		snprintf(name, sizeof(name), "p%d",
-			 procs[first_ref[f].proc].proc.pid);
+			 procs[first_ref[f].proc].pid);
 	switch (first_ref[f].role) {
 	case ROLE_ROOT:
 		snprintf(buf, size, "the root of %s", name);
@@ -594,8 +669,7 @@ static bool count_ref(paddr_t pa, int proc, enum role role, vaddr_t va)
 		FAIL("%s %s of p%d at %p points to %p, not a frame of pmem",
 		     role == ROLE_LEAF ? "a leaf" : "a table",
 		     role == ROLE_ROOT ? "root" : "entry",
-		     proc < 0 ? 0 : procs[proc].proc.pid, (void *)va,
-		     (void *)pa);
+		     proc < 0 ? 0 : procs[proc].pid, (void *)va, (void *)pa);
 		return false;
 	}
 	f = frame_of(pa);
@@ -613,7 +687,7 @@ static void check_leaf(int i, vaddr_t va, paddr_t pa, unsigned perm)
 	struct sproc *p = &procs[i];
 	struct mregion *r = model_region(p, va);
 	struct shadow_page *s;
-	int pid = p->proc.pid;
+	int pid = p->pid;
 	char c[8], c2[8];
 
 	if (!r) {
@@ -693,7 +767,7 @@ static void walk_tables(int i, paddr_t table, int level, vaddr_t base)
 /* The kernel's regions of p are the model's. */
 static void check_regions(struct sproc *p)
 {
-	struct memregion *r = p->proc.as->regions;
+	struct memregion *r = p->as->regions;
 	int i = 0;
 
 	for (; r && i < p->nreg; r = r->next, i++) {
@@ -701,24 +775,71 @@ static void check_regions(struct sproc *p)
 		    r->perm != p->reg[i].perm) {
 			FAIL("p%d: region %d is [%p, %p) perm %#x, the model "
 			     "has [%p, %p) perm %#x",
-			     p->proc.pid, i, (void *)r->start, (void *)r->end,
+			     p->pid, i, (void *)r->start, (void *)r->end,
 			     r->perm, (void *)p->reg[i].start,
 			     (void *)p->reg[i].end, p->reg[i].perm);
 			return;
 		}
-		if ((p->proc.as->heap == r) != (i == p->heap)) {
-			FAIL("p%d: as->heap is not region %d", p->proc.pid,
-			     p->heap);
+		if ((p->as->heap == r) != (i == p->heap)) {
+			FAIL("p%d: as->heap is not region %d", p->pid, p->heap);
 			return;
 		}
 	}
 	if (r || i != p->nreg)
 		FAIL("p%d: the kernel has another number of regions than the "
 		     "model's %d",
-		     p->proc.pid, p->nreg);
+		     p->pid, p->nreg);
 }
 
-/* Every TLB entry agrees with the table of the root its CPU has loaded. */
+/* The pmap vpmap says CPU c has loaded (asked on CPU c). */
+static struct pmap *pmap_loaded_on(int c)
+{
+	struct cpu *was = arch_cpu();
+	struct pmap *pm;
+
+	arch_cpu_set(&cpus[c]);
+	pm = vpmap_current();
+	arch_cpu_set(was);
+	return pm;
+}
+
+/* Each CPU has loaded the table the model has it run, in vpmap's record
+ * and in the (simulated) hardware, and each pmap's CPU set is the CPUs
+ * that have it loaded. */
+static void check_cpus(void)
+{
+	uint64_t idle_set = 0;
+
+	for (int c = 0; c < SIM_CPUS; c++) {
+		struct pmap *want = model_pmap(c);
+
+		if (pmap_loaded_on(c) != want ||
+		    host_loaded_root(c) != want->root) {
+			FAIL("cpu%d: root %p loaded, the model runs %s (root "
+			     "%p) there",
+			     c, (void *)host_loaded_root(c),
+			     want == &m.idle ? "the idle table" : "a process",
+			     (void *)want->root);
+			return;
+		}
+		idle_set |= m.cpu_proc[c] < 0 ? 1ull << c : 0;
+	}
+	if (m.idle.cpus != idle_set)
+		FAIL("the idle table's CPU set is %#lx, not %#lx",
+		     (unsigned long)m.idle.cpus, (unsigned long)idle_set);
+	for (int i = 0; i < NPROC && !test_failed(); i++) {
+		struct sproc *p = &procs[i];
+		uint64_t want = p->cpu >= 0 ? 1ull << p->cpu : 0;
+
+		if (p->live && p->as->pmap.cpus != want)
+			FAIL("p%d: CPU set %#lx, but it is loaded on cpu %d "
+			     "(-1: none)",
+			     p->pid, (unsigned long)p->as->pmap.cpus, p->cpu);
+	}
+}
+
+/* Every TLB entry agrees with the table of the root its CPU has loaded
+ * (check_cpus: the model's). */
 static void check_tlbs(void)
 {
 	for (int c = 0; c < SIM_CPUS; c++) {
@@ -730,13 +851,14 @@ static void check_tlbs(void)
 
 			if (!e->valid)
 				continue;
-			if (e->root != cpus[c].root) {
+			if (e->root != host_loaded_root(c)) {
 				FAIL("cpu%d: TLB entry of root %p while %p "
 				     "is loaded",
-				     c, (void *)e->root, (void *)cpus[c].root);
+				     c, (void *)e->root,
+				     (void *)host_loaded_root(c));
 				return;
 			}
-			if (!vpmap_lookup(e->root, e->page, &pa, &perm)) {
+			if (!vpmap_lookup(model_pmap(c), e->page, &pa, &perm)) {
 				FAIL("cpu%d: stale TLB entry: %p -> frame %p "
 				     "%s, but the page is not mapped any more "
 				     "(a TLB flush is missing)",
@@ -766,29 +888,25 @@ static void full_check(void)
 		return;
 	stats.full_checks++;
 	memset(refs, 0, sizeof(refs));
-	count_ref(m.idle_root, -1, ROLE_ROOT, 0);
-	walk_tables(-1, m.idle_root, PT_LEVELS - 1, 0);
+	CALL(check_cpus());
+	count_ref(m.idle.root, -1, ROLE_ROOT, 0);
+	walk_tables(-1, m.idle.root, PT_LEVELS - 1, 0);
 	for (int i = 0; i < NPROC && !test_failed(); i++) {
 		struct sproc *p = &procs[i];
 
 		if (!p->live)
 			continue;
-		if (p->cpu >= 0 && cpus[p->cpu].root != p->proc.as->root) {
-			FAIL("p%d: cpu%d does not have its root loaded",
-			     p->proc.pid, p->cpu);
-			return;
-		}
 		CALL(check_regions(p));
-		if (count_ref(p->proc.as->root, i, ROLE_ROOT, 0))
-			walk_tables(i, p->proc.as->root, PT_LEVELS - 1, 0);
+		if (count_ref(p->as->pmap.root, i, ROLE_ROOT, 0))
+			walk_tables(i, p->as->pmap.root, PT_LEVELS - 1, 0);
 		for (size_t b = 0; b < SHADOW_BUCKETS && !test_failed(); b++)
 			for (struct shadow_page *s = p->shadow[b]; s;
 			     s = s->next)
-				if (!vpmap_lookup(p->proc.as->root, s->va, NULL,
+				if (!vpmap_lookup(&p->as->pmap, s->va, NULL,
 						  NULL)) {
 					FAIL("p%d: page %p was written but is "
 					     "not mapped any more",
-					     p->proc.pid, (void *)s->va);
+					     p->pid, (void *)s->va);
 					break;
 				}
 	}
@@ -883,7 +1001,7 @@ static struct memregion *add_region(struct sproc *p, vaddr_t start, vaddr_t end,
 	r->start = start;
 	r->end = end;
 	r->perm = perm;
-	return as_map_memregion(p->proc.as, start, end, perm, false);
+	return as_add_memregion(p->as, start, end, perm);
 }
 
 /* Map page va of region r present, as exec does, and write n random bytes
@@ -891,7 +1009,7 @@ static struct memregion *add_region(struct sproc *p, vaddr_t start, vaddr_t end,
 static bool load_page(struct sproc *p, struct memregion *r, vaddr_t va,
 		      size_t n)
 {
-	uint8_t *k = as_map_new_page(p->proc.as, r, va, true);
+	uint8_t *k = as_map_new_page(p->as, r, va, true);
 	size_t off = rnd(PAGE_SIZE - n + 1);
 	struct shadow_page *s;
 
@@ -939,11 +1057,11 @@ static void op_spawn(void)
 
 	memset(p, 0, sizeof(*p));
 	p->cpu = -1;
-	p->proc.pid = ++m.next_pid;
-	note("spawn p%d at %p", p->proc.pid, (void *)va);
+	p->pid = ++m.next_pid;
+	note("spawn p%d at %p", p->pid, (void *)va);
 	stats.spawns++;
-	p->proc.as = as_create();
-	ok = p->proc.as != NULL;
+	p->as = as_create();
+	ok = p->as != NULL;
 	if (ok) {
 		r = add_region(p, va, va + ntext * PAGE_SIZE, PERM_RX);
 		for (size_t i = 0; i < ntext && (ok = r); i++)
@@ -965,13 +1083,13 @@ static void op_spawn(void)
 	if (ok) {
 		heap = va;
 		p->heap = p->nreg;
-		p->proc.as->heap = add_region(p, heap, heap, PERM_RW);
+		p->as->heap = add_region(p, heap, heap, PERM_RW);
 		r = add_region(p, STACK_BOTTOM, USTACK_UPPERBOUND, PERM_RW);
-		ok = p->proc.as->heap && r;
+		ok = p->as->heap && r;
 		/* The arguments at the top of the stack. */
 		if (ok) {
 			uint8_t *k = as_map_new_page(
-			    p->proc.as, r, USTACK_UPPERBOUND - PAGE_SIZE, true);
+			    p->as, r, USTACK_UPPERBOUND - PAGE_SIZE, true);
 			struct shadow_page *s;
 
 			ok = k != NULL;
@@ -989,8 +1107,8 @@ static void op_spawn(void)
 	}
 	more(" -> out of memory");
 	stats.oom++;
-	if (p->proc.as)
-		as_destroy(p->proc.as);
+	if (p->as)
+		as_release(p->as);
 	shadow_drop(p, 0, ~(vaddr_t)0);
 	if (!oom_ok(free0, SPAWN_FRAMES))
 		FAIL("spawn failed with %zu frames free", free0);
@@ -1004,7 +1122,7 @@ static size_t present_pages(struct sproc *p)
 	for (int i = 0; i < p->nreg; i++)
 		for (vaddr_t va = p->reg[i].start;
 		     va < ROUND_UP(p->reg[i].end, PAGE_SIZE); va += PAGE_SIZE)
-			n += vpmap_lookup(p->proc.as->root, va, NULL, NULL);
+			n += vpmap_lookup(&p->as->pmap, va, NULL, NULL);
 	return n;
 }
 
@@ -1019,32 +1137,33 @@ static void op_fork(struct sproc *p)
 	struct addrspace *as;
 	int err = ERR_NOMEM;
 
-	note("p%d fork%s -> p%d", p->proc.pid, eager ? " (eager)" : "",
+	note("p%d fork%s -> p%d", p->pid, eager ? " (eager)" : "",
 	     m.next_pid + 1);
 	stats.forks++;
 	stats.eager_forks += eager;
 	run_on(p);
 	as = as_create();
+	as_lock(p->as);
 	if (as)
-		err = eager ? as_copy_as(p->proc.as, as)
-			    : as_share_cow(p->proc.as, as);
+		err = eager ? as_copy_as(p->as, as) : as_share_cow(p->as, as);
+	as_unlock(p->as);
 	if (!err && pmem_free_count() <= PMEM_RESERVE)
 		err = ERR_NOMEM;
 	if (err) {
 		more(" -> out of memory");
 		stats.oom++;
 		if (as)
-			as_destroy(as);
+			as_release(as);
 		if (err != ERR_NOMEM || !oom_ok(free0, need))
-			FAIL("fork of p%d: %d with %zu frames free",
-			     p->proc.pid, err, free0);
+			FAIL("fork of p%d: %d with %zu frames free", p->pid,
+			     err, free0);
 		return;
 	}
 	memset(c, 0, sizeof(*c));
 	c->live = true;
 	c->cpu = -1;
-	c->proc.pid = ++m.next_pid;
-	c->proc.as = as;
+	c->pid = ++m.next_pid;
+	c->as = as;
 	memcpy(c->reg, p->reg, sizeof(p->reg));
 	c->nreg = p->nreg;
 	c->heap = p->heap;
@@ -1053,7 +1172,7 @@ static void op_fork(struct sproc *p)
 
 static void op_exit(struct sproc *p)
 {
-	note("p%d exit", p->proc.pid);
+	note("p%d exit", p->pid);
 	stats.exits++;
 	run_on(p);
 	exit_proc(p);
@@ -1120,16 +1239,17 @@ static void op_sbrk(struct sproc *p)
 	if (delta > 0 &&
 	    (new_end < h->end || new_end > limit || new_end - h->start > max))
 		want = ERR_NOMEM;
-	note("p%d sbrk(%ld) at break %p", p->proc.pid, (long)delta,
-	     (void *)h->end);
+	note("p%d sbrk(%ld) at break %p", p->pid, (long)delta, (void *)h->end);
 	stats.sbrks++;
 	run_on(p);
-	got = memregion_extend(p->proc.as, p->proc.as->heap, delta);
+	as_lock(p->as);
+	got = memregion_extend(p->as, p->as->heap, delta);
+	as_unlock(p->as);
 	more(" -> %#lx", (unsigned long)got);
 	if (got != want) {
 		FAIL("p%d: sbrk(%ld) at break %p returned %#lx, not %#lx",
-		     p->proc.pid, (long)delta, (void *)h->end,
-		     (unsigned long)got, (unsigned long)want);
+		     p->pid, (long)delta, (void *)h->end, (unsigned long)got,
+		     (unsigned long)want);
 		return;
 	}
 	if (want == ERR_NOMEM) {
@@ -1217,30 +1337,32 @@ static void op_user(struct sproc *p)
 	vaddr_t va = pick_addr(p, len, a, false);
 	size_t n0, free0;
 	paddr_t pa[2];
+	struct verdict v;
 	bool allowed;
 
 	if (va && len > -va)
 		len = -va;
 	n0 = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
 	allowed = model_allows(p, va, len, a);
-	note("p%d %s %p+%zu%s", p->proc.pid, access_name(a), (void *)va, len,
+	note("p%d %s %p+%zu%s", p->pid, access_name(a), (void *)va, len,
 	     allowed ? "" : " (forbidden)");
 	stats.user++;
 	run_on(p);
 	for (int c = 0; c < (n0 < len ? 2 : 1); c++) {
-		free0 = pmem_free_count();
-		if (!mmu_access(c ? va + n0 : va, a, &pa[c])) {
-			bool oom = !strcmp(host_kill.reason, "out of memory");
+		vaddr_t at = c ? va + n0 : va;
 
-			more(" -> killed: %s", host_kill.reason);
+		free0 = pmem_free_count();
+		if (!mmu_access(p, at, a, &pa[c], &v)) {
+			bool oom = v.kind == VERDICT_NOMEM;
+
+			more(" -> killed: %s", v.reason);
 			stats.kills++;
 			stats.oom += oom;
 			if (allowed && !(oom && oom_ok(free0, 0)))
 				FAIL("p%d killed (%s, %s at %p) by a %s the "
 				     "model allows, %zu frames free",
-				     p->proc.pid, host_kill.reason,
-				     host_kill.access, (void *)host_kill.addr,
-				     access_name(a), free0);
+				     p->pid, v.reason, access_name(a),
+				     (void *)at, access_name(a), free0);
 			else
 				exit_proc(p);
 			return;
@@ -1250,7 +1372,7 @@ static void op_user(struct sproc *p)
 	}
 	if (!allowed) {
 		FAIL("p%d: %s of %p+%zu allowed, but the model forbids it",
-		     p->proc.pid, access_name(a), (void *)va, len);
+		     p->pid, access_name(a), (void *)va, len);
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -1264,7 +1386,7 @@ static void op_user(struct sproc *p)
 		} else if (*kb != model_byte(p, at)) {
 			FAIL("p%d: %s of byte %p gives 0x%02x, the model says "
 			     "0x%02x",
-			     p->proc.pid, access_name(a), (void *)at, *kb,
+			     p->pid, access_name(a), (void *)at, *kb,
 			     model_byte(p, at));
 			return;
 		}
@@ -1312,7 +1434,7 @@ static size_t copy_reached(struct sproc *p, vaddr_t uva, size_t nchunks,
 		unsigned perm;
 
 		if (!model_region(p, page) ||
-		    !vpmap_lookup(p->proc.as->root, page, NULL, &perm) ||
+		    !vpmap_lookup(&p->as->pmap, page, NULL, &perm) ||
 		    (a == ACCESS_WRITE && !(perm & PERM_W)))
 			return i;
 	}
@@ -1342,14 +1464,14 @@ static void op_copy_str(struct sproc *p, vaddr_t src, size_t size)
 			break;
 		}
 	}
-	note("p%d copy_str_from_user(%p, %zu) -> %d?", p->proc.pid, (void *)src,
+	note("p%d copy_str_from_user(%p, %zu) -> %d?", p->pid, (void *)src,
 	     size, want);
-	got = copy_str_from_user((char *)kbuf, src, size);
+	got = copy_str_from_user(p->as, (char *)kbuf, src, size);
 	more(" %d", got);
 	if (got != want &&
 	    !(got == ERR_FAULT && oom_ok(free0, fault_frames(pages)))) {
 		FAIL("p%d: copy_str_from_user(%p, %zu) returned %d, not %d",
-		     p->proc.pid, (void *)src, size, got, want);
+		     p->pid, (void *)src, size, got, want);
 		return;
 	}
 	for (int i = 0;
@@ -1357,7 +1479,7 @@ static void op_copy_str(struct sproc *p, vaddr_t src, size_t size)
 		if (kbuf[i] != model_byte(p, src + i)) {
 			FAIL("p%d: copy_str_from_user byte %p is 0x%02x, the "
 			     "model says 0x%02x",
-			     p->proc.pid, (void *)(src + i), kbuf[i],
+			     p->pid, (void *)(src + i), kbuf[i],
 			     model_byte(p, src + i));
 			return;
 		}
@@ -1401,17 +1523,17 @@ static void op_copy(struct sproc *p)
 	 * kernel's buffer is COPY_MAX bytes. */
 	if (n > COPY_MAX && plan > 0)
 		n = COPY_MAX, plan = copy_plan(p, uva, n, a, &nchunks, &ok);
-	note("p%d copy_%s_user(%p, %zu)%s", p->proc.pid,
+	note("p%d copy_%s_user(%p, %zu)%s", p->pid,
 	     a == ACCESS_WRITE ? "to" : "from", (void *)uva, n,
 	     ok ? "" : " (bad range)");
 	free0 = pmem_free_count();
 	if (a == ACCESS_WRITE) {
 		for (size_t i = 0; i < MIN(n, COPY_MAX); i++)
 			kbuf[i] = (uint8_t)test_rand(&m.rng);
-		got = copy_to_user(uva, kbuf, n);
+		got = copy_to_user(p->as, uva, kbuf, n);
 	} else {
 		memset(kbuf, 0xa5, sizeof(kbuf));
-		got = copy_from_user(kbuf, uva, n);
+		got = copy_from_user(p->as, kbuf, uva, n);
 	}
 	more(" -> %d", got);
 	reached = n ? copy_reached(p, uva, nchunks, a) : 0;
@@ -1426,9 +1548,8 @@ static void op_copy(struct sproc *p)
 	if (bad) {
 		FAIL("p%d: copy_%s_user(%p, %zu) returned %d and reached %zu "
 		     "of %zu pages; the model says %s after %zu",
-		     p->proc.pid, a == ACCESS_WRITE ? "to" : "from",
-		     (void *)uva, n, got, reached, nchunks,
-		     ok ? "0" : "ERR_FAULT", plan);
+		     p->pid, a == ACCESS_WRITE ? "to" : "from", (void *)uva, n,
+		     got, reached, nchunks, ok ? "0" : "ERR_FAULT", plan);
 		return;
 	}
 	if (got == 0)
@@ -1444,8 +1565,7 @@ static void op_copy(struct sproc *p)
 		} else if (kbuf[i] != model_byte(p, at)) {
 			FAIL("p%d: copy_from_user byte %p is 0x%02x, the model "
 			     "says 0x%02x",
-			     p->proc.pid, (void *)at, kbuf[i],
-			     model_byte(p, at));
+			     p->pid, (void *)at, kbuf[i], model_byte(p, at));
 			return;
 		}
 	}
@@ -1467,7 +1587,7 @@ static void op_switch(void)
 		deschedule(c);
 		return;
 	}
-	note("cpu%d runs p%d", c, p->proc.pid);
+	note("cpu%d runs p%d", c, p->pid);
 	if (p->cpu != c)
 		schedule(p, c);
 }
@@ -1513,11 +1633,13 @@ static void spot_check(void)
 
 /* Every PHASE_STEPS steps the weights change at random (each scaled by 0
  * to 4, user accesses never below half), so that a run also spends time in
- * odd mixes: forks and no exits, sbrk storms, no scheduling. */
+ * odd mixes: forks and no exits, sbrk storms, no scheduling; and faults
+ * wait first (mm_fault_sleep) in every other phase. */
 static void new_phase(void)
 {
 	static const unsigned scale[] = {0, 1, 2, 4, 8}; /* quarters */
 
+	mm_fault_sleep = (m.step / PHASE_STEPS) % 2 == 1;
 	m.total_weight = 0;
 	for (int i = 0; i < NOPS; i++) {
 		m.weight[i] = op_weight[i] * scale[rnd(ARRAY_SIZE(scale))] / 4;
@@ -1606,17 +1728,21 @@ static void setup(void)
 		    pmem_contains(pa) && pmem_page(pa)->kind == PAGE_USED;
 		count_before[f] = held_before[f] ? pmem_refcount(pa) : 0;
 	}
-	m.idle_root = vpmap_create();
+	if (vpmap_create(&m.idle) < 0)
+		FAIL("no frame for the idle table");
+	mm_fault_sleep = false;
+	host_waits.on_pause = model_pause;
 	for (int c = 0; c < SIM_CPUS; c++) {
-		cpus[c].self = &cpus[c];
-		cpus[c].id = c;
-		m.saved_root[c] = cpus[c].root;
+		arch_cpu_set(&cpus[c]);
+		m.saved_pmap[c] = vpmap_current();
 		m.cpu_proc[c] = -1;
 		deschedule(c);
 	}
 }
 
-/* Every process exits, the idle root goes: every frame is free again. */
+/* Every process exits, each CPU loads again what it had before the run
+ * (the kernel's pmap if nothing), the idle table goes: every frame is
+ * free again. */
 static void teardown(uint64_t steps)
 {
 	result->teardown = true;
@@ -1631,9 +1757,10 @@ static void teardown(uint64_t steps)
 		return;
 	for (int c = SIM_CPUS - 1; c >= 0; c--) {
 		arch_cpu_set(&cpus[c]);
-		vpmap_activate(m.saved_root[c]);
+		vpmap_activate(m.saved_pmap[c] ? m.saved_pmap[c]
+					       : vpmap_kernel());
 	}
-	vpmap_destroy(m.idle_root);
+	vpmap_destroy(&m.idle);
 	if (pmem_free_count() != m.free_start)
 		FAIL("every process exited: %zu frames free, %zu at the start",
 		     pmem_free_count(), m.free_start);
@@ -1665,7 +1792,8 @@ static void print_stats(uint64_t steps, double secs)
 	       "accesses (%lu faults, %lu spurious, %lu TLB hits), %lu kernel "
 	       "copies (%lu "
 	       "ERR_FAULT), %lu sbrk (%lu refused), %lu spawns, %lu forks "
-	       "(%lu eager), %lu exits, %lu kills, %lu out of memory; %zu "
+	       "(%lu eager), %lu exits, %lu kills, %lu out of memory, %lu "
+	       "fault waits; %zu "
 	       "zero fills, %zu COW copies, %zu COW reuses; %.1f processes "
 	       "on average, %d at most; %lu full checks\n",
 	       MACHINE_NAME, (unsigned long)model_opts.seed,
@@ -1673,7 +1801,7 @@ static void print_stats(uint64_t steps, double secs)
 	       stats.spurious, stats.tlb_hits, stats.copies, stats.copy_faults,
 	       stats.sbrks, stats.sbrk_errors, stats.spawns, stats.forks,
 	       stats.eager_forks, stats.exits, stats.kills, stats.oom,
-	       vm_counters.num_zerofill, vm_counters.num_cow_copy,
+	       stats.waits, vm_counters.num_zerofill, vm_counters.num_cow_copy,
 	       vm_counters.num_cow_reuse,
 	       steps ? (double)stats.live_sum / steps : 0.0, stats.max_live,
 	       stats.full_checks);

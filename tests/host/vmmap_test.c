@@ -2,16 +2,14 @@
  * vmmap, in this arch's PTE format over simulated RAM: the text of a picture
  * (lib/vmmap-text.h, shared by meminfo and pmap), the page records through
  * a whole copy-on-write story, the picture copied out to a process's buffer
- * (too small, bad, and changing nothing it shows), and an address space
- * held by a reader outliving its owner's as_destroy.
+ * (its own, or another's; too small, bad, and changing nothing it shows),
+ * and an address space held by a reader outliving its owner's as_release.
  */
 #include <arch/perm.h>
 #include <string.h>
 
-#include "kernel/proc.h"
 #include "lib/abi/errcode.h"
 #include "lib/abi/vmmap-text.h"
-#include "lib/cpu.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
 #include "mm/pmem.h"
@@ -121,10 +119,6 @@ static void test_vmmap_text_longest_run(void)
 	CHECK(!strcmp(line, "c65535{70000}"));
 }
 
-/* The process test_vmmap_copy_out runs as, so that copy_to_user reaches
- * its memory. */
-static struct proc proc;
-
 /* A new address space in *out: text (two pages, present, read-only), a
  * heap of HEAP_PAGES absent pages, and a buffer region of BUF_PAGES. */
 static void make_process(struct addrspace **out)
@@ -133,33 +127,53 @@ static void make_process(struct addrspace **out)
 	struct memregion *text;
 
 	CHECK(as);
-	text = as_map_memregion(as, TEXT, TEXT + 2 * PAGE_SIZE, PERM_RX, false);
-	as->heap = as_map_memregion(as, HEAP, HEAP + HEAP_PAGES * PAGE_SIZE,
-				    PERM_RW, false);
+	text = as_add_memregion(as, TEXT, TEXT + 2 * PAGE_SIZE, PERM_RX);
+	as->heap =
+	    as_add_memregion(as, HEAP, HEAP + HEAP_PAGES * PAGE_SIZE, PERM_RW);
 	CHECK(text && as->heap);
-	CHECK(as_map_memregion(as, BUF, BUF + BUF_PAGES * PAGE_SIZE, PERM_RW,
-			       false));
+	CHECK(as_add_memregion(as, BUF, BUF + BUF_PAGES * PAGE_SIZE, PERM_RW));
 	CHECK(as_map_new_page(as, text, TEXT, true));
 	CHECK(as_map_new_page(as, text, TEXT + PAGE_SIZE, true));
+}
+
+/* vmmap_page_of under as's lock, as its contract asks. */
+static struct vmmap_page page_of(struct addrspace *as, vaddr_t va)
+{
+	struct vmmap_page p;
+
+	as_lock(as);
+	p = vmmap_page_of(as, va);
+	as_unlock(as);
+	return p;
+}
+
+/* The frame page va of as maps (0: none). */
+static paddr_t frame_at(struct addrspace *as, vaddr_t va)
+{
+	paddr_t pa = 0;
+
+	vpmap_lookup(&as->pmap, va, &pa, NULL);
+	return pa;
 }
 
 /* The record of page va of as must be state with count ref. */
 static void expect_page(struct addrspace *as, vaddr_t va, char state,
 			unsigned ref)
 {
-	struct vmmap_page p = vmmap_page_of(as, va);
-	paddr_t pa = 0;
+	struct vmmap_page p = page_of(as, va);
 
 	CHECK_EQ(p.state, state);
 	CHECK_EQ(p.refcount, ref);
-	vpmap_lookup(as->root, va, &pa, NULL);
-	CHECK_EQ(p.frame, pa / PAGE_SIZE);
+	CHECK_EQ(p.frame, frame_at(as, va) / PAGE_SIZE);
 }
 
-/* Touch va in as for access a, as a user access would. */
+/* Touch va in as for access a, as a user access would: the fault policy
+ * must let it proceed. */
 static void touch(struct addrspace *as, vaddr_t va, enum access a)
 {
-	CHECK(mm_fault_resolve(as, va, a) == NULL);
+	struct verdict v = mm_user_fault(as, va, a);
+
+	CHECK_EQ(v.kind, VERDICT_RESOLVED);
 }
 
 /* Fresh heap pages ., touched ones w1; after fork c2 on one frame in
@@ -180,23 +194,24 @@ static void test_vmmap_cow_story(void)
 	CALL(expect_page(parent, TEXT, 'r', 1));
 	child = as_create();
 	CHECK(child);
+	as_lock(parent);
 	CHECK_EQ(as_share_cow(parent, child), 0);
+	as_unlock(parent);
 	CALL(expect_page(parent, HEAP, 'c', 2));
 	CALL(expect_page(child, HEAP, 'c', 2));
-	CHECK_EQ(vmmap_page_of(parent, HEAP).frame,
-		 vmmap_page_of(child, HEAP).frame);
+	CHECK_EQ(page_of(parent, HEAP).frame, page_of(child, HEAP).frame);
 	CALL(expect_page(child, HEAP + PAGE_SIZE, '.', 0));
 	CALL(expect_page(child, TEXT, 'r', 2));
-	vpmap_lookup(parent->root, HEAP, &old, NULL);
+	old = frame_at(parent, HEAP);
 	CALL(touch(child, HEAP, ACCESS_WRITE));
 	CALL(expect_page(child, HEAP, 'w', 1));
-	CHECK(vmmap_page_of(child, HEAP).frame != old / PAGE_SIZE);
+	CHECK(page_of(child, HEAP).frame != old / PAGE_SIZE);
 	CALL(expect_page(parent, HEAP, 'c', 1));
 	CALL(touch(parent, HEAP, ACCESS_WRITE));
 	CALL(expect_page(parent, HEAP, 'w', 1));
-	CHECK_EQ(vmmap_page_of(parent, HEAP).frame, old / PAGE_SIZE);
-	as_destroy(child);
-	as_destroy(parent);
+	CHECK_EQ(page_of(parent, HEAP).frame, old / PAGE_SIZE);
+	as_release(child);
+	as_release(parent);
 }
 
 /* The size of as's picture: a region record and page records for each of
@@ -207,7 +222,7 @@ static size_t picture_size(void)
 	       (2 + HEAP_PAGES + BUF_PAGES) * sizeof(struct vmmap_page);
 }
 
-/* The picture copied into the buffer region of the running process:
+/* The picture copied into the buffer region of the process itself:
  * asking with a short length writes nothing and faults nothing in; a bad
  * buffer is ERR_FAULT; a good one gets regions and pages that agree with
  * vmmap_page_of, the buffer's own pages shown present. */
@@ -219,52 +234,75 @@ static void test_vmmap_copy_out(void)
 	size_t size = picture_size();
 
 	CALL(make_process(&as));
-	proc.as = as;
-	mycpu()->proc = &proc;
 	CALL(touch(as, HEAP + PAGE_SIZE, ACCESS_WRITE));
-	CHECK_EQ(vmmap_copy_out(as, BUF, size - 1), size);
-	CHECK(!vpmap_lookup(as->root, BUF, NULL, NULL));
-	CHECK_EQ(vmmap_copy_out(as, 0, size), ERR_FAULT);
-	CHECK_EQ(vmmap_copy_out(as, TEXT, size), ERR_FAULT);
-	CHECK_EQ(vmmap_copy_out(as, BUF + BUF_PAGES * PAGE_SIZE - 8, size),
+	CHECK_EQ(vmmap_copy_out(as, as, BUF, size - 1), size);
+	CHECK(!vpmap_lookup(&as->pmap, BUF, NULL, NULL));
+	CHECK_EQ(vmmap_copy_out(as, as, 0, size), ERR_FAULT);
+	CHECK_EQ(vmmap_copy_out(as, as, TEXT, size), ERR_FAULT);
+	CHECK_EQ(vmmap_copy_out(as, as, BUF + BUF_PAGES * PAGE_SIZE - 8, size),
 		 ERR_FAULT);
-	CHECK_EQ(vmmap_copy_out(as, BUF, 1 << 20), size);
-	CHECK_EQ(copy_from_user(&r[0], BUF, sizeof(r[0])), 0);
+	CHECK_EQ(vmmap_copy_out(as, as, BUF, 1 << 20), size);
+	CHECK_EQ(copy_from_user(as, &r[0], BUF, sizeof(r[0])), 0);
 	CHECK_EQ(r[0].start, TEXT);
 	CHECK_EQ(r[0].npages, 2);
 	CHECK_EQ(r[0].perm, VMMAP_R | VMMAP_X);
 	CHECK_EQ(r[0].kind, VMMAP_TEXT);
-	CHECK_EQ(copy_from_user(&r[1],
+	CHECK_EQ(copy_from_user(as, &r[1],
 				BUF + sizeof(r[0]) + 2 * sizeof(pages[0]),
 				sizeof(r[1])),
 		 0);
 	CHECK_EQ(r[1].start, HEAP);
 	CHECK_EQ(r[1].end, HEAP + HEAP_PAGES * PAGE_SIZE);
 	CHECK_EQ(r[1].kind, VMMAP_HEAP);
-	CHECK_EQ(copy_from_user(pages,
+	CHECK_EQ(copy_from_user(as, pages,
 				BUF + 2 * sizeof(r[0]) + 2 * sizeof(pages[0]),
 				sizeof(pages)),
 		 0);
 	CHECK_EQ(pages[0].state, '.');
 	CHECK_EQ(pages[1].state, 'w');
-	CHECK_EQ(pages[1].frame, vmmap_page_of(as, HEAP + PAGE_SIZE).frame);
-	CHECK_EQ(copy_from_user(&r[2],
+	CHECK_EQ(pages[1].frame, page_of(as, HEAP + PAGE_SIZE).frame);
+	CHECK_EQ(copy_from_user(as, &r[2],
 				BUF + size - sizeof(r[2]) -
 				    BUF_PAGES * sizeof(pages[0]),
 				sizeof(r[2])),
 		 0);
 	CHECK_EQ(r[2].start, BUF);
 	CHECK_EQ(r[2].kind, VMMAP_DATA);
-	CHECK_EQ(copy_from_user(pages,
+	CHECK_EQ(copy_from_user(as, pages,
 				BUF + size - BUF_PAGES * sizeof(pages[0]),
 				sizeof(pages[0])),
 		 0);
 	CHECK_EQ(pages[0].state, 'w'); /* made present before the walk */
-	mycpu()->proc = NULL;
-	as_destroy(as);
+	as_release(as);
 }
 
-/* A held address space survives its owner's as_destroy, whole, until the
+/* The picture of one address space copied into another's buffer (pmap of
+ * another process): the reader's buffer is made present, the picture's
+ * own buffer region stays untouched, and neither lock is left held. */
+static void test_vmmap_copy_out_other(void)
+{
+	struct addrspace *as, *reader;
+	struct vmmap_page pages[BUF_PAGES];
+	size_t size = picture_size();
+
+	CALL(make_process(&as));
+	CALL(make_process(&reader));
+	CHECK_EQ(vmmap_copy_out(as, reader, BUF, 1 << 20), size);
+	CHECK(vpmap_lookup(&reader->pmap, BUF, NULL, NULL));
+	CHECK(!vpmap_lookup(&as->pmap, BUF, NULL, NULL));
+	CHECK_EQ(copy_from_user(reader, pages,
+				BUF + size - BUF_PAGES * sizeof(pages[0]),
+				sizeof(pages)),
+		 0);
+	for (size_t i = 0; i < BUF_PAGES; i++)
+		CHECK_EQ(pages[i].state, '.');
+	CHECK(!sleeplock_held(&as->lock));
+	CHECK(!sleeplock_held(&reader->lock));
+	as_release(reader);
+	as_release(as);
+}
+
+/* A held address space survives its owner's as_release, whole, until the
  * last as_release frees it. */
 static void test_vmmap_hold(void)
 {
@@ -275,7 +313,7 @@ static void test_vmmap_hold(void)
 	CALL(touch(as, HEAP, ACCESS_WRITE));
 	as_hold(as);
 	as_hold(as);
-	as_destroy(as);
+	as_release(as); /* the owner's */
 	CHECK(pmem_free_count() < free0);
 	CALL(expect_page(as, HEAP, 'w', 1));
 	as_release(as);
@@ -289,6 +327,7 @@ const struct test vmmap_tests[] = {
     {"vmmap_text_longest_run", test_vmmap_text_longest_run, false},
     {"vmmap_cow_story", test_vmmap_cow_story, false},
     {"vmmap_copy_out", test_vmmap_copy_out, false},
+    {"vmmap_copy_out_other", test_vmmap_copy_out_other, false},
     {"vmmap_hold", test_vmmap_hold, false},
     {NULL, NULL, false},
 };
