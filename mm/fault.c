@@ -38,10 +38,14 @@ const char *access_name(enum access a)
 
 const char *mm_pte_reason(vaddr_t va, enum access a, bool user)
 {
+	struct pmap *pm = vpmap_current();
 	unsigned perm;
 
-	if (!vpmap_lookup(vpmap_current(), ROUND_DOWN(va, PAGE_SIZE), NULL,
-			  &perm))
+	/* Before its first vpmap_activate a CPU runs on the boot tables,
+	 * whose kernel half the kernel's pmap describes. */
+	if (!pm)
+		pm = vpmap_kernel();
+	if (!vpmap_lookup(pm, ROUND_DOWN(va, PAGE_SIZE), NULL, &perm))
 		return "not present";
 	if (user && !(perm & PERM_U))
 		return "kernel-only page";
@@ -152,8 +156,9 @@ struct verdict mm_fault_resolve(struct addrspace *as, vaddr_t va, enum access a,
 		return refuse(VERDICT_PROTECTION, "write to a read-only page");
 	}
 	/* Already allowed: another path resolved it first, or this CPU held
-	 * a stale translation. */
-	vpmap_flush_tlb(&as->pmap, page);
+	 * a stale translation. Only this CPU's can be stale (a change that
+	 * took a permission away shot down every CPU), so only it flushes. */
+	arch_tlb_flush_page(page);
 	return resolved;
 }
 

@@ -28,12 +28,12 @@ static unsigned region_kind(struct addrspace *as, struct memregion *r)
 	return r->perm & PERM_W ? VMMAP_DATA : VMMAP_RODATA;
 }
 
-/* The record of region r of as. Its end is read once: the owner may move
- * it meanwhile (sbrk), and npages must agree with it. */
+/* The record of region r of as (as's lock held: sbrk cannot move its
+ * end meanwhile). */
 static struct vmmap_region region_record(struct addrspace *as,
 					 struct memregion *r)
 {
-	vaddr_t end = __atomic_load_n(&r->end, __ATOMIC_RELAXED);
+	vaddr_t end = r->end;
 
 	return (struct vmmap_region){
 	    .start = r->start,

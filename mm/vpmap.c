@@ -203,8 +203,13 @@ static bool loaded_here(struct pmap *pm);
 static void flush_range(struct pmap *pm, vaddr_t va, size_t npages,
 			bool here_only)
 {
-	uint64_t others = here_only ? 0 : other_cpus(pm);
+	uint64_t others;
 
+	/* Every table shares the kernel half: a kernel address is the
+	 * kernel pmap's to flush, whichever pmap the change went through. */
+	if (is_kernel_va(va))
+		pm = &kernel_pmap;
+	others = here_only ? 0 : other_cpus(pm);
 	if (loaded_here(pm) && npages > FLUSH_ALL_ABOVE)
 		arch_tlb_flush_all();
 	else if (loaded_here(pm))
@@ -339,7 +344,7 @@ static int share_table_run(pte_t *from, struct pmap *dst, vaddr_t va, size_t n)
 	pte_t *to = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		pte_t pte = from[i];
+		pte_t pte = __atomic_load_n(&from[i], __ATOMIC_ACQUIRE);
 
 		if (!pte_valid(pte))
 			continue;
@@ -348,7 +353,8 @@ static int share_table_run(pte_t *from, struct pmap *dst, vaddr_t va, size_t n)
 		if (pte_valid(to[i]))
 			return -1;
 		pte = pte_share_cow(pte);
-		from[i] = to[i] = pte;
+		__atomic_store_n(&from[i], pte, __ATOMIC_RELEASE);
+		__atomic_store_n(&to[i], pte, __ATOMIC_RELEASE);
 		pmem_ref(pte_addr(pte));
 	}
 	return 0;

@@ -109,7 +109,8 @@ void vpmap_flush_tlb_all(struct pmap *pm);
 
 /* Make pm the current page table on this CPU. */
 void vpmap_activate(struct pmap *pm);
-/* The pmap currently loaded on this CPU. */
+/* The pmap currently loaded on this CPU; NULL before its first
+ * vpmap_activate (it runs on the boot tables). */
 struct pmap *vpmap_current(void);
 
 /* Count the table pages (not leaves) reachable in pm's user half. */
