@@ -1,4 +1,5 @@
-# osvm: one virtual-memory design on x86_64 and RISC-V Sv39.
+# osvm: one virtual-memory design on x86_64 and RISC-V (Sv39, or Sv48 with
+# RISCV_MODE=sv48).
 #
 #   make [ARCH=x86_64|riscv]       build build/$(ARCH)/kernel.elf
 #   make qemu                      build and boot it (Ctrl-A X leaves QEMU)

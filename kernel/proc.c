@@ -2,9 +2,9 @@
  * Processes and the scheduler (see proc.h).
  *
  * One lock, proc_lock, guards every process's state and links and the run
- * queue. Each CPU runs scheduler(): take the oldest runnable process, switch
- * to it, and when it switches back (sched) pick again. A process gives up
- * the CPU by changing its state under proc_lock and calling sched().
+ * queue. Each CPU runs proc_scheduler(): take the oldest runnable process,
+ * switch to it, and when it switches back (sched) pick again. A process gives
+ * up the CPU by changing its state under proc_lock and calling sched().
  *
  *   scheduler ctx --arch_context_switch--> process ctx
  *        ^                                      |
