@@ -27,16 +27,23 @@ struct addrspace *as_create(void)
 }
 
 /* Free every page, table and region of as, and as itself. */
+/* Tear as down: nobody else holds it now, but its page tables change
+ * under its lock all the same, so that the rule has no exception (a
+ * future reclaim that finds pages through their frames will rely on it). */
 static void as_free(struct addrspace *as)
 {
-	struct memregion *r = as->regions;
+	struct memregion *r;
 
+	as_lock(as);
+	r = as->regions;
 	while (r) {
 		struct memregion *next = r->next;
 		kfree(r);
 		r = next;
 	}
+	as->regions = as->heap = NULL;
 	vpmap_destroy(&as->pmap);
+	as_unlock(as);
 	kfree(as);
 }
 
