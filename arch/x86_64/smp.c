@@ -135,12 +135,17 @@ static bool wait_checkin(int id)
  * second), then wait for it in ap_main. Returns false when it does not
  * check in within the timeout: it is then abandoned (ap_main halts if it
  * arrives later) and sent INIT again, which stops it wherever it is; its
- * stacks and its id stay taken. */
+ * stacks and its id stay taken. Without both stacks it is not started and
+ * neither stays allocated. */
 static bool start_cpu(struct trampoline_params *p, int id, unsigned apic)
 {
 	void *stack = kstack_alloc(), *ist = kstack_alloc();
 
 	if (!stack || !ist) {
+		if (stack)
+			kstack_free(stack);
+		if (ist)
+			kstack_free(ist);
 		kprintf("x86_64: no kernel stacks for apic %u\n", apic);
 		return false;
 	}
