@@ -30,7 +30,7 @@ void uart_remap(void *regs);
 void power_init(void *regs);
 
 /* Remember the enabled harts of the device tree's /cpus for
- * arch_start_cpus (after riscv_boot_hartid is known). */
+ * arch_start_cpu (after riscv_boot_hartid is known). */
 void smp_harts_from_fdt(const void *fdt);
 /* The hart id of CPU id (0: the boot hart), once that CPU runs. */
 unsigned long riscv_cpu_hartid(int id);
