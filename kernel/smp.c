@@ -13,7 +13,7 @@
  *                                           arch_init_cpu(id)
  *                                           the kernel page table
  *         <------------------------------   STARTING -> RUNNING
- *     next id                               kmain_ap(id)
+ *     next id                               vpmap_activate, kmain_ap(id)
  *
  * Both sides leave STARTING with one compare-and-swap, so exactly one of
  * them wins: the CPU (RUNNING) or the boot CPU's time-out (ABANDONED). A
@@ -87,13 +87,17 @@ static noreturn void wait_forever(void)
 	}
 }
 
+/* The kernel's page table is loaded before the check-in (x86_64's way in
+ * has a table of its own, freed once the CPU checked in) but recorded by
+ * vpmap only after it: until then the CPU writes nothing shared. */
 noreturn void smp_cpu_entry(int id)
 {
 	arch_cpu_set(&cpus[id]);
 	arch_init_cpu(id);
-	vpmap_activate(vpmap_kernel());
+	arch_set_root(vpmap_kernel()->root);
 	if (!leave_starting(id, CPU_RUNNING))
 		wait_forever();
+	vpmap_activate(vpmap_kernel());
 	kmain_ap(id);
 }
 
