@@ -9,6 +9,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/proc.h"
 #include "kernel/selftest.h"
+#include "kernel/smp.h"
 #include "kernel/timer.h"
 #include "lib/cpu.h"
 #include "lib/ipi.h"
@@ -66,7 +67,7 @@ static void clock_banner(void)
 /* Bring up the other CPUs and list every CPU running. */
 static void start_cpus(void)
 {
-	int n = arch_start_cpus(NCPU);
+	int n = smp_start_cpus(NCPU);
 
 	kprintf("cpus: %d running:", n);
 	for (int id = 0; id < n; id++)
@@ -76,7 +77,7 @@ static void start_cpus(void)
 
 noreturn void kmain_ap(int id)
 {
-	(void)id; /* the arch made cpus[id] this CPU's record already */
+	(void)id; /* smp_cpu_entry made cpus[id] this CPU's record */
 	ipi_cpu_online();
 	arch_timer_init(TIMER_HZ);
 	proc_scheduler();

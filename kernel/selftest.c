@@ -167,7 +167,9 @@ static bool named(const char *name, const char *want)
 }
 
 /* The symbol table names the kernel's own functions, at any offset into
- * them, and nothing outside its text; %pS prints the same. */
+ * them, and nothing outside its text; %pS prints the same. A return
+ * address is named by its call: one at a function's first byte belongs to
+ * the function before. */
 static bool test_ksyms(void)
 {
 	uintptr_t self = (uintptr_t)test_ksyms, off = 1;
@@ -175,6 +177,11 @@ static bool test_ksyms(void)
 
 	CHECK(named(ksym_lookup(self, &off), "test_ksyms") && off == 0);
 	CHECK(named(ksym_lookup(self + 2, &off), "test_ksyms") && off == 2);
+	CHECK(named(ksym_lookup_return(self + 1, &off), "test_ksyms") &&
+	      off == 1);
+	CHECK(!named(ksym_lookup_return(self, &off), "test_ksyms"));
+	CHECK(!ksym_lookup_return((uintptr_t)_text_start, &off));
+	CHECK(ksym_lookup_return((uintptr_t)_text_end, &off));
 	CHECK(named(ksym_lookup((uintptr_t)panic, &off), "panic"));
 	CHECK(!ksym_lookup((uintptr_t)_rodata_start, &off));
 	CHECK(!ksym_lookup((uintptr_t)_text_end, &off));

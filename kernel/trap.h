@@ -1,25 +1,53 @@
 /*
  * What the arch's trap handler calls in the kernel. Traps from user mode:
  *
- *   syscall (int $0x80 / ecall)  -> syscall_handle(tf)
- *   page fault                   -> trap_page_fault(&fault) (mm/fault.h's
- * record) any other exception          -> trap_user_kill(name, pc, addr) timer
- * interrupt              -> timer_tick() IPI from another CPU         ->
- * ipi_receive()           (lib/ipi.h)
- *   ... and then, always         -> trap_user_return()
+ *   an exception: the arch decodes it into a struct trap_event, and
+ *     trap_user(tf, &event) routes it (kernel/trap.c):
+ *       system call (int $0x80 / ecall)  -> syscall_handle(tf)
+ *       page fault (mm/fault.h's record) -> trap_page_fault: mm/'s verdict,
+ *                                           then nothing or a kill
+ *       any other exception              -> trap_user_kill(name, pc, addr)
+ *   the timer interrupt                  -> timer_tick()
+ *   an IPI from another CPU              -> ipi_receive() (lib/ipi.h)
+ *   ... and then, always                 -> trap_user_return()
  *
- * Traps from kernel mode: page faults go to trap_page_fault, the timer to
- * timer_tick, IPIs to ipi_receive, anything else panics. Every one of
- * these is called with interrupts off, on both machines; syscall_handle
- * turns them on while a call that may run long runs.
+ * Traps from kernel mode: page faults go to trap_page_fault (which
+ * panics), the timer to timer_tick, IPIs to ipi_receive, anything else
+ * panics. Every one of these is called with interrupts off, on both
+ * machines; syscall_handle turns them on while a call that may run long
+ * runs.
  */
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H
 
 #include "lib/types.h"
+#include "mm/fault.h"
 
-struct fault;
 struct trapframe;
+
+/* ---- For the arch -------------------------------------------------------- */
+
+enum trap_kind {
+	TRAP_SYSCALL,	 /* the arguments are in the trap frame */
+	TRAP_PAGE_FAULT, /* .fault */
+	TRAP_OTHER,	 /* .name, .pc, .addr */
+};
+
+/* An exception from user mode as the arch decoded it. */
+struct trap_event {
+	enum trap_kind kind;
+	struct fault fault; /* the page fault (.user true, .fp 0) */
+	const char *name;   /* the exception's name, for the kill line */
+	uintptr_t pc;	    /* the instruction that trapped */
+	uintptr_t addr;	    /* the address the trap reports; 0: none */
+};
+
+/* Act on exception ev from user mode, tf being the current process's trap
+ * frame: run the system call (its result stored in tf), resolve the page
+ * fault, or kill the process (then it does not return). Interrupts off.
+ * For a system call, tf's pc must already be where the process resumes
+ * (RISC-V moves it past the ecall; int $0x80 leaves it past itself). */
+void trap_user(struct trapframe *tf, const struct trap_event *ev);
 
 /* A page fault, decoded by the arch: a kernel fault panics with the record
  * in words; a user fault goes to the fault policy (mm_user_fault, with
@@ -27,17 +55,19 @@ struct trapframe;
  * with the verdict's reason. */
 void trap_page_fault(const struct fault *f);
 
+/* Last stop before returning to user mode: exits if the process was
+ * killed, gives up the CPU if its time slice is over. Interrupts off. */
+void trap_user_return(void);
+
+/* ---- The routes of trap_user --------------------------------------------- */
+
 /* Run the system call described by tf (number and arguments) for the
- * current process and store its result in tf. */
+ * current process and store its result in tf (kernel/syscall.c). */
 void syscall_handle(struct trapframe *tf);
 
 /* Kill the current process for a trap the kernel refuses, with one console
  * line: "pid 7 (kills) killed: <reason>[ at <addr>], pc <pc>" (addr 0: the
- * trap has none). Exit status -1; does not return. */
+ * trap has none). Exit status -1; does not return (kernel/proc.c). */
 noreturn void trap_user_kill(const char *reason, uintptr_t pc, uintptr_t addr);
-
-/* Last stop before returning to user mode: exits if the process was
- * killed, gives up the CPU if its time slice is over. Interrupts off. */
-void trap_user_return(void);
 
 #endif

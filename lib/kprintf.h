@@ -28,7 +28,7 @@ noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
 
 /* Print a backtrace, each address with the function holding it: pc first
  * (unless 0), then the return addresses of the frame-pointer chain from
- * frame fp up. */
+ * frame fp up, each named by the function of its call (the byte before). */
 void backtrace(uintptr_t pc, uintptr_t fp);
 
 #define assert(c)                                                              \

@@ -31,3 +31,12 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *offset)
 	*offset = addr - ksyms[lo - 1].addr;
 	return ksyms[lo - 1].name;
 }
+
+const char *ksym_lookup_return(uintptr_t ret, uintptr_t *offset)
+{
+	const char *name = ksym_lookup(ret - 1, offset);
+
+	if (name)
+		*offset += 1;
+	return name;
+}

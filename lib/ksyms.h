@@ -13,5 +13,9 @@
  * distance from its start in *offset. NULL when addr is not in the kernel's
  * text or the table is empty (the first link). */
 const char *ksym_lookup(uintptr_t addr, uintptr_t *offset);
+/* ksym_lookup for a return address ret: the function holding the call, the
+ * byte before ret (a call that ends its function, to a noreturn one,
+ * returns to the first byte of the next). *offset is still ret's. */
+const char *ksym_lookup_return(uintptr_t ret, uintptr_t *offset);
 
 #endif

@@ -21,16 +21,24 @@ static bool frame_plausible(uintptr_t fp)
 	return fp >= KMAP_BASE && fp < KMAP_BASE + KMAP_SIZE;
 }
 
-/* One line of a backtrace: number, address, and the function holding it. */
-static void backtrace_line(int i, uintptr_t pc)
+/* One line of a backtrace: number, address, and the function holding it
+ * or, for a return address (ret), the one holding its call. */
+static void backtrace_line(int i, uintptr_t pc, bool ret)
 {
 	uintptr_t off;
-	const char *name = ksym_lookup(pc, &off);
+	const char *name =
+	    ret ? ksym_lookup_return(pc, &off) : ksym_lookup(pc, &off);
 
 	if (name)
 		kprintf("  #%d %016lx %s+0x%lx\n", i, pc, name, off);
 	else
 		kprintf("  #%d %016lx (not kernel text)\n", i, pc);
+}
+
+/* Could a return address be one of the kernel's? Its call is in the text. */
+static bool return_in_text(uintptr_t pc)
+{
+	return pc > (uintptr_t)_text_start && pc <= (uintptr_t)_text_end;
 }
 
 void backtrace(uintptr_t pc, uintptr_t fp)
@@ -39,12 +47,12 @@ void backtrace(uintptr_t pc, uintptr_t fp)
 
 	kprintf("backtrace:\n");
 	if (pc)
-		backtrace_line(i++, pc);
+		backtrace_line(i++, pc, false);
 	for (; i < BACKTRACE_MAX && frame_plausible(fp); i++) {
 		arch_frame_unwind(&fp, &pc);
-		if (pc < (uintptr_t)_text_start || pc >= (uintptr_t)_text_end)
+		if (!return_in_text(pc))
 			break;
-		backtrace_line(i, pc);
+		backtrace_line(i, pc, true);
 	}
 }
 

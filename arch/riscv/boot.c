@@ -72,7 +72,7 @@ noreturn void riscv_boot(unsigned long hartid, paddr_t fdt_pa)
 	fdt = P2V(fdt_pa);
 	arch_cpu_set(&cpus[0]); /* so that kprintf and panic can lock */
 	riscv_boot_hartid = hartid;
-	uart_init(P2V(UART0_PA));
+	uart_init(fdt_valid(fdt) ? fdt : NULL);
 	power_init(P2V(SIFIVE_TEST_PA));
 
 	if (!fdt_valid(fdt))

@@ -30,8 +30,9 @@
 #endif
 
 /* struct hart_boot (smp.c) as _ap_entry reads it: the satp value of the
- * kernel root and the top of the hart's kernel stack. */
+ * kernel root, the top of the hart's kernel stack and its cpu id. */
 #define HART_BOOT_SATP 0
 #define HART_BOOT_STACK_TOP 8
+#define HART_BOOT_ID 16
 
 #endif

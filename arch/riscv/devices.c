@@ -13,6 +13,6 @@
 void arch_devices_init(void)
 {
 	riscv_overflow_stack_init(mycpu());
-	uart_remap(kmap_mmio(UART0_PA, PAGE_SIZE));
+	uart_remap();
 	power_init(kmap_mmio(SIFIVE_TEST_PA, PAGE_SIZE));
 }

@@ -87,7 +87,7 @@ _entry:
 /* Where SBI hart_start sends every other hart (smp.c): MMU off, a0 = hart
  * id, a1 = its struct hart_boot, a kernel-image address. The way into the
  * high half is _entry's; then the kernel root, whose KSTACK_AREA holds the
- * hart's stack, and riscv_ap_boot(record); never returns. */
+ * hart's stack, and smp_cpu_entry(record's cpu id); never returns. */
 _ap_entry:
 	interrupts_off
 	mv	s1, a1
@@ -98,9 +98,9 @@ _ap_entry:
 	ld	sp, HART_BOOT_STACK_TOP(s1)
 	li	s0, 0
 	li	ra, 0
-	mv	a0, s1
-	call	riscv_ap_boot
-5:	wfi				/* riscv_ap_boot does not return */
+	ld	a0, HART_BOOT_ID(s1)
+	call	smp_cpu_entry
+5:	wfi				/* smp_cpu_entry does not return */
 	j	5b
 
 /*

@@ -189,6 +189,17 @@ const void *fdt_prop(const void *fdt, int node, const char *name, int *len)
 	}
 }
 
+bool fdt_compatible(const void *fdt, int node, const char *want)
+{
+	int len;
+	const char *list = fdt_prop(fdt, node, "compatible", &len);
+
+	for (int at = 0; list && at < len; at += strlen(list + at) + 1)
+		if (strcmp(list + at, want) == 0)
+			return true;
+	return false;
+}
+
 uint32_t fdt_prop_u32(const void *fdt, int node, const char *name,
 		      uint32_t dflt)
 {

@@ -28,6 +28,8 @@ const void *fdt_prop(const void *fdt, int node, const char *name, int *len);
 /* A one-cell property, or dflt when it is missing or not 4 bytes long. */
 uint32_t fdt_prop_u32(const void *fdt, int node, const char *name,
 		      uint32_t dflt);
+/* Does node's compatible property (a list of strings) hold want? */
+bool fdt_compatible(const void *fdt, int node, const char *want);
 /* A big-endian number of ncells (1 or 2) 32-bit cells at p. */
 uint64_t fdt_cells(const void *p, int ncells);
 

@@ -7,7 +7,7 @@
 
 #include "lib/types.h"
 
-#define UART0_PA 0x10000000ul	  /* ns16550a, registers one byte apart */
+#define UART0_PA 0x10000000ul	  /* ns16550a, when the device tree says none */
 #define SIFIVE_TEST_PA 0x100000ul /* SiFive test finisher: leaves QEMU */
 
 /* The hart (RISC-V CPU) id OpenSBI booted us on; not necessarily 0. */
@@ -21,16 +21,18 @@ struct boot_info;
  * itself and the initrd already recorded in bi. */
 void boot_ram_from_fdt(struct boot_info *bi, const void *fdt, paddr_t fdt_pa);
 
-/* Start the ns16550a whose registers are at regs (a kernel virtual address). */
-void uart_init(void *regs);
-/* Reach the already started UART at a new address. */
-void uart_remap(void *regs);
+/* Find the console UART in the device tree fdt (NULL: none is valid; then
+ * UART0_PA) and start it, reached through the boot page table's direct
+ * map. */
+void uart_init(const void *fdt);
+/* Map the UART's registers in the kernel page table (arch_devices_init). */
+void uart_remap(void);
 
 /* Where the SiFive test finisher's register is mapped. */
 void power_init(void *regs);
 
 /* Remember the enabled harts of the device tree's /cpus for
- * arch_start_cpus (after riscv_boot_hartid is known). */
+ * arch_start_cpu (after riscv_boot_hartid is known). */
 void smp_harts_from_fdt(const void *fdt);
 /* The hart id of CPU id (0: the boot hart), once that CPU runs. */
 unsigned long riscv_cpu_hartid(int id);

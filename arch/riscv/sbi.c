@@ -4,7 +4,6 @@
 #define SBI_EXT_BASE 0x10
 #define SBI_BASE_PROBE_EXTENSION 3
 #define SBI_HSM_HART_START 0
-#define SBI_HSM_HART_STOP 1
 #define SBI_RFENCE_REMOTE_FENCE_I 0
 
 struct sbiret {
@@ -46,13 +45,6 @@ long sbi_hart_start(unsigned long hartid, paddr_t start, unsigned long opaque)
 {
 	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start, opaque)
 	    .error;
-}
-
-noreturn void sbi_hart_stop(void)
-{
-	sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
-	for (;;)
-		asm volatile("wfi");
 }
 
 long sbi_remote_fence_i(unsigned long hart_mask, unsigned long hart_mask_base)

@@ -29,8 +29,6 @@ long sbi_set_timer(uint64_t stime_value);
  * the MMU off, sstatus.SIE = 0, a0 = hartid and a1 = opaque. Returns the SBI
  * error (0 = the firmware will start it; it has not necessarily run yet). */
 long sbi_hart_start(unsigned long hartid, paddr_t start, unsigned long opaque);
-/* Stop the calling hart (it can be started again by hart_start). */
-noreturn void sbi_hart_stop(void);
 
 /* Make every hart in hart_mask (bit i = hart hart_mask_base + i; base -1:
  * every hart) execute

@@ -1,19 +1,17 @@
 /*
  * The other harts: found in the device tree's /cpus, started one at a time
  * through the SBI HSM extension, and kept coherent for instruction fetches
- * with SBI remote fence.i. docs/smp-riscv.md draws the whole sequence.
+ * with SBI remote fence.i. docs/smp.md draws the whole sequence; the
+ * check-in is kernel/smp.c's.
  *
- *   boot hart: arch_start_cpus             hart h (stopped in the firmware)
- *     stack = kstack_alloc()
- *     cpus[id] = {.self, .id}
- *     record = {kernel satp, stack, &cpus[id]}
+ *   boot hart: arch_start_cpu(id, stack)   hart h (stopped in the firmware)
+ *     overflow stack for cpus[id]
+ *     record = {kernel satp, stack, id}
  *     sbi_hart_start(h, _ap_entry, &record) ---> _ap_entry (entry.S)
- *     wait <= 1 s for RUNNING                      boot table, high half,
+ *     smp_wait_check_in(id)                        boot table, high half,
  *                                                  kernel root, sp = stack
- *                                                riscv_ap_boot
- *                                                  stvec, tp = &cpus[id]
- *       <---------------------------------------  state = RUNNING
- *     next hart                                    kmain_ap(id)
+ *                                                smp_cpu_entry(id)
+ *       <---------------------------------------   checks in
  */
 #include <arch/arch.h>
 
@@ -32,21 +30,14 @@
 
 #define MAX_HARTS 64 /* enabled /cpus entries remembered, boot hart aside */
 
-enum hart_state {
-	HART_STOPPED,	/* not started (or the firmware refused) */
-	HART_STARTING,	/* hart_start sent, not checked in yet */
-	HART_RUNNING,	/* checked in: on its way into kmain_ap */
-	HART_ABANDONED, /* too late: stops itself if it ever arrives */
-};
-
-/* What one hart needs to start. _ap_entry reads the first two fields, so
- * each hart has its own record: one given up on may still read it later. */
+/* What one hart needs to start; _ap_entry reads the first three fields
+ * (boot_layout.h). Each hart has its own record: one given up on may
+ * still read it later. */
 struct hart_boot {
 	uint64_t satp;	     /* the kernel root, as a satp value */
-	uintptr_t stack_top; /* its kernel stack, from kstack_alloc */
-	struct cpu *cpu;     /* its per-CPU record */
+	uintptr_t stack_top; /* its kernel stack, from smp_start_cpus */
+	uint64_t id;	     /* its cpu id, smp_cpu_entry's argument */
 	unsigned long hartid;
-	uint32_t state; /* enum hart_state, changed atomically */
 };
 
 _Static_assert(__builtin_offsetof(struct hart_boot, satp) == HART_BOOT_SATP,
@@ -54,11 +45,14 @@ _Static_assert(__builtin_offsetof(struct hart_boot, satp) == HART_BOOT_SATP,
 _Static_assert(__builtin_offsetof(struct hart_boot, stack_top) ==
 		   HART_BOOT_STACK_TOP,
 	       "boot_layout.h: hart_boot stack_top");
+_Static_assert(__builtin_offsetof(struct hart_boot, id) == HART_BOOT_ID,
+	       "boot_layout.h: hart_boot id");
 
 extern char _ap_entry[];
 
 static struct hart_boot harts[MAX_HARTS]; /* the other enabled harts */
 static int nharts;
+static int harts_next;		       /* the one arch_start_cpu tries next */
 static unsigned long cpu_hartid[NCPU]; /* by cpu id, but 0 */
 static char cpu_names[NCPU][24];       /* by cpu id: "hart 3" */
 static int ncpus = 1;		       /* running, the boot hart included */
@@ -76,7 +70,7 @@ static bool is_enabled_hart(const void *fdt, int node)
 	       strcmp(status, "ok") == 0;
 }
 
-/* Remember hart id for arch_start_cpus, unless it is the boot hart. */
+/* Remember hart id for arch_start_cpu, unless it is the boot hart. */
 static void hart_add(unsigned long hartid)
 {
 	if (hartid == riscv_boot_hartid)
@@ -108,58 +102,6 @@ void smp_harts_from_fdt(const void *fdt)
 	}
 }
 
-/* Wait up to a second for h to check in; true when it did. On time-out it
- * is marked abandoned, unless it checks in at that very moment. */
-static bool wait_check_in(struct hart_boot *h)
-{
-	uint64_t deadline = csr_read(time) + riscv_timebase_hz;
-	uint32_t starting = HART_STARTING;
-
-	while (csr_read(time) < deadline)
-		if (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) ==
-		    HART_RUNNING)
-			return true;
-	return !__atomic_compare_exchange_n(&h->state, &starting,
-					    HART_ABANDONED, false,
-					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
-
-/* Start h as CPU id on a fresh kernel stack and wait for it to check in.
- * False when there is no stack, the firmware refuses, or the hart does not
- * arrive in time (its stack is then left to it: it may be running on it). */
-static bool hart_boot(struct hart_boot *h, int id)
-{
-	void *top = kstack_alloc();
-	long err;
-
-	if (!top) {
-		kprintf("smp: no kernel stack for hart %lu\n", h->hartid);
-		return false;
-	}
-	cpus[id].self = &cpus[id];
-	cpus[id].id = id;
-	riscv_overflow_stack_init(&cpus[id]);
-	h->satp = riscv_satp(vpmap_kernel()->root);
-	h->stack_top = (uintptr_t)top;
-	h->cpu = &cpus[id];
-	__atomic_store_n(&h->state, HART_STARTING, __ATOMIC_RELEASE);
-	err = sbi_hart_start(h->hartid, kimage_v2p(_ap_entry), (uintptr_t)h);
-	if (err) {
-		h->state = HART_STOPPED;
-		kstack_free(top);
-		kstack_free((void *)cpus[id].arch_words[0]);
-		kprintf("smp: hart %lu: SBI hart_start error %ld\n", h->hartid,
-			err);
-		return false;
-	}
-	if (!wait_check_in(h)) {
-		kprintf("smp: hart %lu did not check in within 1 s\n",
-			h->hartid);
-		return false;
-	}
-	return true;
-}
-
 /* Can the firmware start harts, fence their instruction fetches and
  * interrupt them? */
 static bool firmware_can_smp(void)
@@ -172,46 +114,78 @@ static bool firmware_can_smp(void)
 	return false;
 }
 
-int arch_start_cpus(int max)
+/* The next hart not tried yet, or NULL when none is left; the first call
+ * also asks the firmware whether it can start any. */
+static struct hart_boot *next_hart(void)
 {
-	max = MIN(max, NCPU);
-	if (nharts == 0 || max < 2 || !firmware_can_smp())
-		return 1;
-	for (int i = 0; i < nharts && ncpus < max; i++) {
-		/* A hart that did not arrive may still run later with the id
-		 * it was given: no other hart may have that id, so stop (as
-		 * x86_64 does). */
-		if (!hart_boot(&harts[i], ncpus))
-			break;
-		cpu_hartid[ncpus] = harts[i].hartid;
-		ksnprintf(cpu_names[ncpus], sizeof(cpu_names[ncpus]),
-			  "hart %lu", harts[i].hartid);
-		__atomic_store_n(&ncpus, ncpus + 1, __ATOMIC_RELEASE);
-	}
-	return ncpus;
+	if (harts_next == 0 && nharts > 0 && !firmware_can_smp())
+		harts_next = nharts;
+	if (harts_next == nharts)
+		return NULL;
+	return &harts[harts_next++];
 }
 
-/* The C side of _ap_entry, on the hart's own stack in the kernel root:
- * trap vector and per-CPU record, then check in and enter the kernel with
- * interrupts off. A hart arch_start_cpus gave up on stops instead, having
- * touched nothing but its own registers. */
-noreturn void riscv_ap_boot(struct hart_boot *h)
+/* Give CPU id its overflow stack (as riscv_overflow_stack_init does, but
+ * false instead of a panic when there is none). */
+static bool overflow_stack(int id, unsigned long hartid)
 {
-	uint32_t starting = HART_STARTING;
+	void *top = kstack_alloc();
 
-	arch_cpu_set(h->cpu); /* before stvec: trap_entry relies on tp */
+	if (!top) {
+		kprintf("smp: no overflow stack for hart %lu\n", hartid);
+		return false;
+	}
+	cpus[id].arch_words[0] = (uintptr_t)top;
+	return true;
+}
+
+/* Ask the firmware to start h at _ap_entry; false (the overflow stack of
+ * CPU id freed) when it refuses. */
+static bool hart_start(struct hart_boot *h, int id)
+{
+	long err =
+	    sbi_hart_start(h->hartid, kimage_v2p(_ap_entry), (uintptr_t)h);
+
+	if (!err)
+		return true;
+	kstack_free((void *)cpus[id].arch_words[0]);
+	kprintf("smp: hart %lu: SBI hart_start error %ld\n", h->hartid, err);
+	return false;
+}
+
+/* The device tree's harts in /cpus order. One that does not check in has
+ * nothing to stop: when it arrives, smp_cpu_entry keeps it waiting. */
+bool arch_start_cpu(int id, void *stack_top)
+{
+	struct hart_boot *h = next_hart();
+
+	if (!h)
+		return false;
+	cpu_hartid[id] = h->hartid;
+	ksnprintf(cpu_names[id], sizeof(cpu_names[id]), "hart %lu", h->hartid);
+	if (!overflow_stack(id, h->hartid))
+		return false;
+	h->satp = riscv_satp(vpmap_kernel()->root);
+	h->stack_top = (uintptr_t)stack_top;
+	h->id = id;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!hart_start(h, id) || !smp_wait_check_in(id))
+		return false;
+	__atomic_store_n(&ncpus, id + 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* On CPU id, from smp_cpu_entry, already in the kernel root: the trap
+ * vector (trap_entry relies on tp, which smp_cpu_entry set). */
+void arch_init_cpu(int id)
+{
+	(void)id;
 	arch_trap_init();
-	if (!__atomic_compare_exchange_n(&h->state, &starting, HART_RUNNING,
-					 false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		sbi_hart_stop();
-	vpmap_activate(vpmap_kernel());
-	kmain_ap(h->cpu->id);
 }
 
 const char *arch_cpu_name(int id)
 {
-	if (id < 0 || id >= __atomic_load_n(&ncpus, __ATOMIC_ACQUIRE))
+	if (id < 0 || id >= NCPU || !cpu_names[id][0])
 		return "no such cpu";
 	return cpu_names[id];
 }

@@ -128,19 +128,19 @@ static bool page_fault_access(uint64_t code, enum access *access)
 	return true;
 }
 
-/* Hand a page fault to mm/ as a neutral record. A user fault gets fp 0:
- * the user s0 means nothing to a kernel backtrace. */
-static void page_fault(const struct trapframe *tf, enum access access)
+/* A page fault as mm/'s neutral record. A user fault gets fp 0: the user
+ * s0 means nothing to a kernel backtrace. */
+static struct fault fault_record(const struct trapframe *tf, enum access access)
 {
 	bool user = !(tf->sstatus & SSTATUS_SPP);
-	struct fault f = {
+
+	return (struct fault){
 	    .addr = tf->stval,
 	    .access = access,
 	    .user = user,
 	    .pc = tf->sepc,
 	    .fp = user ? 0 : tf->s0,
 	};
-	trap_page_fault(&f);
 }
 
 /* A trap nobody handles: a kernel bug. Print the frame and panic. */
@@ -204,20 +204,23 @@ void riscv_kernel_trap(struct trapframe *tf)
 {
 	uint64_t code = SCAUSE_CODE(tf->scause);
 	enum access access;
+	struct fault f;
 
 	if (!(tf->sstatus & SSTATUS_SPP))
 		panic("riscv_kernel_trap: trap from U-mode with sscratch 0");
-	if (tf->scause & SCAUSE_INTERRUPT)
+	if (tf->scause & SCAUSE_INTERRUPT) {
 		interrupt(tf);
-	else if (page_fault_access(code, &access))
-		page_fault(tf, access);
-	else
+	} else if (page_fault_access(code, &access)) {
+		f = fault_record(tf, access);
+		trap_page_fault(&f);
+	} else {
 		unexpected_trap(tf);
+	}
 }
 
-/* What trap_user_kill reports as the address: stval where it holds one
- * (misaligned and access faults), else 0 (an illegal instruction leaves the
- * instruction's bits there, ebreak the pc). */
+/* What the kill line of an exception reports as the address: stval where it
+ * holds one (misaligned and access faults), else 0 (an illegal instruction
+ * leaves the instruction's bits there, ebreak the pc). */
 static uintptr_t user_fault_address(const struct trapframe *tf)
 {
 	uint64_t code = SCAUSE_CODE(tf->scause);
@@ -228,22 +231,27 @@ static uintptr_t user_fault_address(const struct trapframe *tf)
 	return tf->stval;
 }
 
-/* An exception from user mode: a system call (resuming after the ecall),
- * a page fault for mm/, or anything else, which kills the process. */
+/* An exception from user mode, decoded for trap_user: a system call
+ * (resuming after the ecall), a page fault, or anything else. */
 static void user_exception(struct trapframe *tf)
 {
 	uint64_t code = SCAUSE_CODE(tf->scause);
+	struct trap_event ev = {
+	    .kind = TRAP_OTHER,
+	    .name = trap_name(tf->scause),
+	    .pc = tf->sepc,
+	    .addr = user_fault_address(tf),
+	};
 	enum access access;
 
 	if (code == EXC_ECALL_U) {
 		tf->sepc += 4;
-		syscall_handle(tf);
+		ev.kind = TRAP_SYSCALL;
 	} else if (page_fault_access(code, &access)) {
-		page_fault(tf, access);
-	} else {
-		trap_user_kill(trap_name(tf->scause), tf->sepc,
-			       user_fault_address(tf));
+		ev.kind = TRAP_PAGE_FAULT;
+		ev.fault = fault_record(tf, access);
 	}
+	trap_user(tf, &ev);
 }
 
 noreturn void riscv_user_trap(struct trapframe *tf)

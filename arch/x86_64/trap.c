@@ -1,8 +1,9 @@
 /*
  * trap_dispatch: where every x86_64 trap lands, routed as kernel/trap.h
- * says. Page faults become a neutral struct fault for mm/, timer interrupts
- * go to the kernel's tick, int $0x80 from user mode to syscall_handle; any
- * other exception kills the process (user mode) or panics (kernel mode).
+ * says. Interrupts go to the kernel's tick and ipi_receive; an exception
+ * from user mode is decoded into a struct trap_event for trap_user (a
+ * page fault into mm/'s neutral struct fault); one from kernel mode is a
+ * page fault for trap_page_fault or a panic.
  */
 #include "arch/x86_64/trap.h"
 
@@ -98,13 +99,14 @@ static bool from_user(const struct trapframe *tf)
 	return (tf->cs & 3) == 3;
 }
 
-/* Decode vector 14 (error code + CR2) into the neutral record for mm/,
- * which may kill a faulting process and then not return. A user fault gets
- * fp 0: the user's rbp means nothing to a kernel backtrace. */
-static void page_fault(const struct trapframe *tf)
+/* Decode vector 14 (error code + CR2) into the neutral record for mm/. A
+ * user fault gets fp 0: the user's rbp means nothing to a kernel
+ * backtrace. */
+static struct fault fault_record(const struct trapframe *tf)
 {
 	bool user = from_user(tf);
-	struct fault f = {
+
+	return (struct fault){
 	    .addr = read_cr2(),
 	    .access = (tf->error & PF_IFETCH)  ? ACCESS_EXEC
 		      : (tf->error & PF_WRITE) ? ACCESS_WRITE
@@ -113,7 +115,6 @@ static void page_fault(const struct trapframe *tf)
 	    .pc = tf->rip,
 	    .fp = user ? 0 : tf->rbp,
 	};
-	trap_page_fault(&f);
 }
 
 /* This CPU's local APIC timer. Acknowledge it first, for the tick may
@@ -131,15 +132,12 @@ static void ipi_interrupt(void)
 	ipi_receive();
 }
 
-/* What user and kernel mode share: a page fault goes to mm/, the timer
- * to the tick, an IPI to ipi_receive, a spurious interrupt nowhere (and no
- * EOI: nothing is in service). Returns false for any other vector. */
-static bool common_trap(struct trapframe *tf)
+/* The interrupts user and kernel mode share: the timer goes to the tick,
+ * an IPI to ipi_receive, a spurious interrupt nowhere (and no EOI: nothing
+ * is in service). Returns false for any other vector. */
+static bool interrupt(const struct trapframe *tf)
 {
 	switch (tf->vector) {
-	case VEC_PAGE_FAULT:
-		page_fault(tf);
-		return true;
 	case VEC_TIMER:
 		timer_interrupt();
 		return true;
@@ -153,15 +151,26 @@ static bool common_trap(struct trapframe *tf)
 	return false;
 }
 
-/* A trap from user mode: a system call, or a common trap; any other
- * exception kills the process. Only page faults report an address on x86
- * (CR2), and they go to mm/, so the kill message has address 0. */
+/* A trap from user mode: an interrupt, or an exception for trap_user.
+ * Only page faults report an address on x86 (CR2), in their record, so
+ * any other exception reports none. */
 static void user_trap(struct trapframe *tf)
 {
-	if (tf->vector == VEC_SYSCALL)
-		syscall_handle(tf);
-	else if (!common_trap(tf))
-		trap_user_kill(trap_name(tf->vector), tf->rip, 0);
+	struct trap_event ev = {
+	    .kind = TRAP_OTHER,
+	    .name = trap_name(tf->vector),
+	    .pc = tf->rip,
+	};
+
+	if (interrupt(tf))
+		return;
+	if (tf->vector == VEC_SYSCALL) {
+		ev.kind = TRAP_SYSCALL;
+	} else if (tf->vector == VEC_PAGE_FAULT) {
+		ev.kind = TRAP_PAGE_FAULT;
+		ev.fault = fault_record(tf);
+	}
+	trap_user(tf, &ev);
 }
 
 /* A double fault whose page fault (CR2) was next to rsp: the kernel stack
@@ -177,12 +186,20 @@ static void check_stack_overflow(const struct trapframe *tf)
 	kstack_overflow_panic(tf->rip, tf->rbp, cr2, tf->rsp);
 }
 
-/* A trap from kernel mode: a common trap; anything else is a kernel bug
- * and panics (a stack overflow by that name). */
+/* A trap from kernel mode: an interrupt, or a page fault for
+ * trap_page_fault (which panics); anything else is a kernel bug and
+ * panics (a stack overflow by that name). */
 static void kernel_trap(struct trapframe *tf)
 {
-	if (common_trap(tf))
+	struct fault f;
+
+	if (interrupt(tf))
 		return;
+	if (tf->vector == VEC_PAGE_FAULT) {
+		f = fault_record(tf);
+		trap_page_fault(&f);
+		return;
+	}
 	check_stack_overflow(tf);
 	print_trapframe(tf);
 	panic_at(tf->rip, tf->rbp,

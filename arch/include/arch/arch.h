@@ -67,18 +67,54 @@ void arch_devices_init(void);
 
 /* ---- Other CPUs ------------------------------------------------------------
  *
- * The boot CPU calls arch_start_cpus once the kernel page table is live and
- * processes can be made. The arch finds the other CPUs (ACPI MADT on x86_64;
- * the device tree's /cpus, whose hart ids need not be 0..n-1, on RISC-V),
- * starts at most max - 1 of them, each on a kernel stack of its own from
- * kstack_alloc, and has each one: set up its own trap state (GDT/TSS/IDT,
- * stvec), call arch_cpu_set(&cpus[id]) with cpus[id].self and .id filled,
- * load kmap_root(), and call kmain_ap(id) with interrupts off. ids are
- * 1, 2, ... in the order the CPUs start. Returns the number of CPUs running,
- * the boot CPU included, after every started CPU has reached kmain_ap. */
-int arch_start_cpus(int max);
-/* Arch-neutral entry of a CPU other than the boot CPU (kernel/main.c). */
-noreturn void kmain_ap(int id);
+ * kernel/smp.c brings them up, one at a time, once the kernel page table
+ * is live, the boot CPU's timer runs and its interrupts are on. For each
+ * id (1, 2, ... in start order) it takes a kernel stack from kstack_alloc,
+ * fills cpus[id].self and .id and calls arch_start_cpu; it stops at the
+ * first false. The check-in, its time-out and what a CPU given up on does
+ * are the kernel's; the arch's part is the two hooks below.
+ *
+ *   boot CPU                            CPU id
+ *   arch_start_cpu(id, stack_top)
+ *     sends the start ---------------> the arch's entry code, on stack_top
+ *     smp_wait_check_in(id)            smp_cpu_entry(id)
+ *       (at most a second)               arch_cpu_set(&cpus[id])
+ *                                        arch_init_cpu(id)
+ *                                        the kernel page table
+ *       <------------------------------  checks in
+ *     returns true                       kmain_ap(id): timer, scheduler
+ */
+
+/*
+ * Start the next CPU the arch knows of and has not tried yet (the ACPI
+ * MADT's on x86_64; the device tree's /cpus, whose hart ids need not be
+ * 0..n-1, on RISC-V) as CPU id. The CPU is to call smp_cpu_entry(id) with
+ * interrupts off, on the kernel stack ending at stack_top, in a page table
+ * that holds the kernel half. From the call on, arch_cpu_name(id) names
+ * it. Once the start is sent, call smp_wait_check_in(id); when that says
+ * false, stop the CPU if the arch can (and keep what it may still use);
+ * return what it said. Returns false without waiting when no CPU is left
+ * or this one cannot be started (saying why on the console): then nothing
+ * ran on stack_top.
+ */
+bool arch_start_cpu(int id, void *stack_top);
+/* The arch's part of CPU id's own start, called on that CPU by
+ * smp_cpu_entry once cpus[id] is its record, interrupts off: its trap
+ * state (GDT/TSS/IDT, syscall MSRs, SMEP/SMAP and the local APIC on
+ * x86_64; stvec on RISC-V). Takes no lock and writes nothing another CPU
+ * uses: the boot CPU may give up on this one at any moment before it
+ * checks in. */
+void arch_init_cpu(int id);
+
+/* kernel/smp.c: the arch-neutral entry of CPU id, as arch_start_cpu
+ * arranges it. Checks in and goes on to the scheduler, or, when the boot
+ * CPU gave up on it, waits for interrupts forever (none come: it is not
+ * online and its timer was never started). */
+noreturn void smp_cpu_entry(int id);
+/* kernel/smp.c, for arch_start_cpu on the boot CPU: wait at most a second
+ * for CPU id to check in. True when it did; false when the boot CPU gave
+ * up on it (said on the console): it can no longer check in. */
+bool smp_wait_check_in(int id);
 /* A short name of CPU id for the banner ("apic 1", "hart 3"). */
 const char *arch_cpu_name(int id);
 /* Interrupt CPU id (online, not the caller): it takes the interrupt as
@@ -117,7 +153,7 @@ void arch_wait_for_interrupt(void);
 
 /* Start the calling CPU's periodic timer at hz ticks per second; each tick
  * calls timer_tick() (kernel/timer.c) with interrupts off. Every CPU calls
- * it for itself, the boot CPU first, before arch_start_cpus (x86_64
+ * it for itself, the boot CPU first, before starting the others (x86_64
  * calibrates the local APIC timer there). */
 void arch_timer_init(unsigned hz);
 
