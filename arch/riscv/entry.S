@@ -6,7 +6,7 @@
  * device tree. The code is linked at its high-half address but, built with
  * -mcmodel=medany, reaches everything PC-relatively, so it runs at either.
  * The other harts enter at _ap_entry, sent there by SBI hart_start (smp.c).
- * docs/boot.md and docs/smp-riscv.md draw both sequences.
+ * docs/boot.md and docs/smp.md draw both sequences.
  */
 #include "arch/riscv/boot_layout.h"
 #include "arch/riscv/csr.h"

@@ -3,8 +3,8 @@
  * trampoline_start to trampoline_end to LAYOUT_TRAMPOLINE_PA and fills
  * trampoline_params in the copy; a STARTUP IPI with vector
  * LAYOUT_TRAMPOLINE_PA >> 12 starts the CPU there in real mode with
- * cs = LAYOUT_TRAMPOLINE_PA >> 4, ip = 0. docs/smp-x86_64.md has the
- * picture.
+ * cs = LAYOUT_TRAMPOLINE_PA >> 4, ip = 0. docs/smp.md ("x86_64: starting
+ * the other CPUs") has the picture.
  *
  *   real mode (16-bit)   ds = cs, lgdt tramp_gdt, CR0.PE
  *   protected (32-bit)   flat segments; CR4.PAE, CR3 = params.cr3,
