@@ -41,7 +41,10 @@ USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,user/user.ld $(USER_ARCH_CFLAGS)
 
 USER_CRT0_SRC := user/arch/$(ARCH)/crt0.S
-USER_LIB_SRCS := $(wildcard user/lib/*.c) \
+# The support layer's string functions and formatter, which the kernel
+# compiles too (they include only the compiler's headers and their own).
+USER_SHARED_SRCS := lib/string.c lib/format.c
+USER_LIB_SRCS := $(wildcard user/lib/*.c) $(USER_SHARED_SRCS) \
 	$(filter-out $(USER_CRT0_SRC),$(wildcard user/arch/$(ARCH)/*.S))
 USER_BIN_SRCS := $(wildcard user/bin/*.c)
 USER_BENCH_SRCS := $(wildcard tests/bench/*.c)
