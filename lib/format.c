@@ -110,45 +110,45 @@ static void put_unsigned(struct format_sink *s, const struct spec *sp,
 static void put_symbol(struct format_sink *s, uintptr_t addr)
 {
 	static const struct spec plain = {.prec = -1};
-	const char *name = s->symbol ? s->symbol(addr, &addr) : NULL;
+	uintptr_t off;
+	const char *name = s->symbol ? s->symbol(addr, &off) : NULL;
 
 	if (name == NULL)
 		return;
 	put_str(s, " (", 2);
 	put_str(s, name, strlen(name));
-	put_unsigned(s, &plain, "+0x", addr, 16, false);
+	put_unsigned(s, &plain, "+0x", off, 16, false);
 	put(s, ')');
 }
 
-/* Put one integer conversion (d i u x X p; at fmt). For %pS, the symbol
- * too. Return: the conversion's last character. */
-static const char *put_integer(struct format_sink *s, const struct spec *sp,
+/* Put a %p conversion (at fmt), or %pS with the symbol too.
+ * Return: the conversion's last character. */
+static const char *put_pointer(struct format_sink *s, const struct spec *sp,
 			       const char *fmt, va_list *ap)
+{
+	uintptr_t p = (uintptr_t)va_arg(*ap, void *);
+
+	put_unsigned(s, sp, "0x", p, 16, false);
+	if (fmt[1] != 'S')
+		return fmt;
+	put_symbol(s, p);
+	return fmt + 1;
+}
+
+/* Put one integer conversion: d, i, u, x or X. */
+static void put_integer(struct format_sink *s, const struct spec *sp, char conv,
+			va_list *ap)
 {
 	long long v;
 	unsigned long long u;
-	uintptr_t p;
 
-	switch (*fmt) {
-	case 'd':
-	case 'i':
+	if (conv == 'd' || conv == 'i') {
 		v = arg_signed(sp, ap);
 		u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
 		put_unsigned(s, sp, v < 0 ? "-" : "", u, 10, false);
-		return fmt;
-	case 'u':
-		put_unsigned(s, sp, "", arg_unsigned(sp, ap), 10, false);
-		return fmt;
-	case 'p':
-		p = (uintptr_t)va_arg(*ap, void *);
-		put_unsigned(s, sp, "0x", p, 16, false);
-		if (fmt[1] != 'S')
-			return fmt;
-		put_symbol(s, p);
-		return fmt + 1;
-	default: /* x X */
-		put_unsigned(s, sp, "", arg_unsigned(sp, ap), 16, *fmt == 'X');
-		return fmt;
+	} else {
+		put_unsigned(s, sp, "", arg_unsigned(sp, ap),
+			     conv == 'u' ? 10 : 16, conv == 'X');
 	}
 }
 
@@ -217,8 +217,10 @@ static const char *put_conversion(struct format_sink *s, struct spec *sp,
 	case 'u':
 	case 'x':
 	case 'X':
+		put_integer(s, sp, *fmt, ap);
+		break;
 	case 'p':
-		return put_integer(s, sp, fmt, ap);
+		return put_pointer(s, sp, fmt, ap);
 	case 's':
 		put_string(s, sp, va_arg(*ap, const char *));
 		break;
