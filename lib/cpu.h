@@ -5,8 +5,8 @@
  * cpu_id() (mm/vpmap.c: the page table loaded; kernel/proc.c: the process
  * running, the scheduler's context, the ticks).
  */
-#ifndef LIB_CPU_H
-#define LIB_CPU_H
+#ifndef SUPPORT_CPU_H
+#define SUPPORT_CPU_H
 
 #include <arch/arch.h>
 

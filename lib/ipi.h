@@ -4,8 +4,8 @@
  * (arch_send_ipi) and calls ipi_receive when one arrives; what the IPI
  * asked for is in memory (docs/smp.md, "IPIs").
  */
-#ifndef LIB_IPI_H
-#define LIB_IPI_H
+#ifndef SUPPORT_IPI_H
+#define SUPPORT_IPI_H
 
 #include "lib/types.h"
 

@@ -1,12 +1,11 @@
 /* Console output, panic and assert. */
-#ifndef LIB_KPRINTF_H
-#define LIB_KPRINTF_H
+#ifndef SUPPORT_KPRINTF_H
+#define SUPPORT_KPRINTF_H
 
 #include "lib/types.h"
 
-/* printf to the console. Conversions: %d %i %u %x %X %p %s %c %%, with
- * flags '-' and '0', a field width, and the size prefixes l, ll and z; and
- * %pS, a kernel code address followed by the function holding it:
+/* printf to the console. The conversions are lib/format.h's, with %pS a
+ * kernel code address followed by the function holding it:
  * "0xffffffff80103339 (fault_text_write+0x9)". */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);

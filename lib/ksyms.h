@@ -4,8 +4,8 @@
  * generates it from the first link of the kernel and the second link holds
  * it (see the Makefile), in a section of its own after everything else.
  */
-#ifndef LIB_KSYMS_H
-#define LIB_KSYMS_H
+#ifndef SUPPORT_KSYMS_H
+#define SUPPORT_KSYMS_H
 
 #include "lib/types.h"
 

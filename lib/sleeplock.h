@@ -5,8 +5,8 @@
  * sleeps (lib/wait.h) until the holder lets go. Not recursive: taking one
  * that the caller holds panics. Never taken in interrupt handlers.
  */
-#ifndef LIB_SLEEPLOCK_H
-#define LIB_SLEEPLOCK_H
+#ifndef SUPPORT_SLEEPLOCK_H
+#define SUPPORT_SLEEPLOCK_H
 
 #include "lib/spinlock.h"
 

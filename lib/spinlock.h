@@ -4,8 +4,8 @@
  * works: interrupts come back on only when the last lock is released.
  * Acquiring a lock the same CPU already holds panics.
  */
-#ifndef LIB_SPINLOCK_H
-#define LIB_SPINLOCK_H
+#ifndef SUPPORT_SPINLOCK_H
+#define SUPPORT_SPINLOCK_H
 
 #include "lib/types.h"
 

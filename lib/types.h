@@ -1,6 +1,6 @@
 /* Basic types shared by every part of the kernel. */
-#ifndef LIB_TYPES_H
-#define LIB_TYPES_H
+#ifndef SUPPORT_TYPES_H
+#define SUPPORT_TYPES_H
 
 #include <stdarg.h>
 #include <stdbool.h>

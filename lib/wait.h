@@ -6,8 +6,8 @@
  * below it waits through these calls. Before that, and in the host tests,
  * nothing is ever contended, and a wait that would sleep panics.
  */
-#ifndef LIB_WAIT_H
-#define LIB_WAIT_H
+#ifndef SUPPORT_WAIT_H
+#define SUPPORT_WAIT_H
 
 #include "lib/types.h"
 

@@ -14,6 +14,9 @@
 #
 # Each program becomes $(USER_BUILD)/<name>; the initrd holds them at its
 # root, by bare name, with a file TESTS naming the tests to run in order.
+# The initrd's copies lose their debug sections, which the kernel never
+# reads (gdb's usym reads $(USER_BUILD)/<name>), so the image stays small
+# enough for MEM=8M.
 
 # Included before the top Makefile's first rule: keep its default goal.
 USER_DEFAULT_GOAL := $(.DEFAULT_GOAL)
@@ -21,6 +24,7 @@ USER_BUILD := $(BUILD)/user
 USER_INITRD := $(BUILD)/initrd.cpio
 USER_STAGE := $(BUILD)/initrd
 USER_AR := $(patsubst %gcc,%ar,$(CC_ARCH))
+USER_STRIP := $(patsubst %gcc,%strip,$(CC_ARCH))
 
 # No FPU or vector registers: the kernel does not save them.
 USER_ARCH_CFLAGS_x86_64 := -m64 -march=x86-64 -mgeneral-regs-only \
@@ -41,7 +45,10 @@ USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,user/user.ld $(USER_ARCH_CFLAGS)
 
 USER_CRT0_SRC := user/arch/$(ARCH)/crt0.S
-USER_LIB_SRCS := $(wildcard user/lib/*.c) \
+# The support layer's string functions and formatter, which the kernel
+# compiles too (they include only the compiler's headers and their own).
+USER_SHARED_SRCS := lib/string.c lib/format.c
+USER_LIB_SRCS := $(wildcard user/lib/*.c) $(USER_SHARED_SRCS) \
 	$(filter-out $(USER_CRT0_SRC),$(wildcard user/arch/$(ARCH)/*.S))
 USER_BIN_SRCS := $(wildcard user/bin/*.c)
 USER_BENCH_SRCS := $(wildcard tests/bench/*.c)
@@ -173,12 +180,14 @@ fuzz: CMDLINE = runtests test=fuzz timeout=$(shell echo $$((30 + $(FUZZ_N) / 100
 fuzz: $(KERNEL)
 	$(QEMU_CMD) </dev/null
 
+# (user/user.mk too: a change of this recipe repacks)
 $(USER_INITRD): $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
-		$(USER_BUILD)/programs $(USER_BUILD)/FUZZ
+		$(USER_BUILD)/programs $(USER_BUILD)/FUZZ user/user.mk
 	@$(if $(Q),echo "  CPIO  $@")
 	$(Q)rm -rf $(USER_STAGE) && mkdir -p $(USER_STAGE)
 	$(Q)cp $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
 		$(USER_BUILD)/FUZZ $(USER_STAGE)/
+	$(Q)$(USER_STRIP) --strip-debug $(addprefix $(USER_STAGE)/,$(USER_NAMES))
 	$(Q)cd $(USER_STAGE) && ls | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet >$(abspath $@)
 

@@ -43,6 +43,7 @@ LINUX_LDFLAGS := $(LINUX_X86_FLAGS) \
 # The course's library and x86_64 clock; the system calls are the shim's.
 LINUX_CRT0_SRC := $(LINUX_SHIM)/crt0.S
 LINUX_LIB_SRCS := $(filter-out user/lib/usyscall.c,$(wildcard user/lib/*.c)) \
+	$(USER_SHARED_SRCS) \
 	user/arch/x86_64/clock.S \
 	$(filter-out $(LINUX_CRT0_SRC),$(wildcard $(LINUX_SHIM)/*.c $(LINUX_SHIM)/*.S))
 # Of user/bin, what the benchmarks and tests start.

@@ -1,28 +1,6 @@
-/* Memory and string functions, as in C's <string.h> and <stdlib.h>. */
-#ifndef LIB_STRING_H
-#define LIB_STRING_H
-
+/* Memory and string functions, as in C's <string.h> and <stdlib.h>. The one
+ * copy is the support layer's lib/string.h, whose lib/string.c the kernel
+ * and the user library both compile. */
 #include <lib/stddef.h>
 
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strcpy(char *dst, const char *src);
-/* Copy at most n bytes of src, padding dst with NULs up to n. */
-char *strncpy(char *dst, const char *src, size_t n);
-char *strcat(char *dst, const char *src);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
-char *strstr(const char *haystack, const char *needle);
-/* Parse an optionally signed integer in base (0: by its 0x/0 prefix, or 2
- * to 36) after leading spaces; set *end past it unless end is NULL. */
-long strtol(const char *s, char **end, int base);
-int atoi(const char *s);
-/* A short description of an error code from lib/errcode.h. */
-const char *strerror(int err);
-
-#endif
+#include "../../../lib/string.h"
