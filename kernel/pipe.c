@@ -28,26 +28,36 @@ struct pipe {
 	char *buf;		/* PIPE_SIZE bytes, kmalloc'd apart */
 	size_t nread, nwritten; /* bytes ever read / written */
 	int readers, writers;	/* open ends */
-	bool reading, writing;	/* a reader / a writer owns its side */
+	/* A reader / a writer owns its side: SIDE_FREE, SIDE_TAKEN, or
+	 * SIDE_WANTED (taken, and someone sleeps for it). */
+	uint8_t reading, writing;
 };
+
+enum { SIDE_FREE, SIDE_TAKEN, SIDE_WANTED };
 
 /* Wait until the side flag *busy is free, and take it (lock held; it may
  * be let go while sleeping). False when the process was killed. */
-static bool side_take(struct pipe *p, bool *busy)
+static bool side_take(struct pipe *p, uint8_t *busy)
 {
-	while (*busy && !proc_killed())
+	while (*busy != SIDE_FREE && !proc_killed()) {
+		*busy = SIDE_WANTED;
 		proc_sleep(busy, &p->lock);
-	if (*busy)
+	}
+	if (*busy != SIDE_FREE)
 		return false;
-	*busy = true;
+	*busy = SIDE_TAKEN;
 	return true;
 }
 
-/* Let go of a side (lock held). */
-static void side_give(bool *busy)
+/* Let go of a side (lock held), waking its sleepers only if there are
+ * any: a wakeup looks at every process. */
+static void side_give(uint8_t *busy)
 {
-	*busy = false;
-	proc_wakeup(busy);
+	bool wanted = *busy == SIDE_WANTED;
+
+	*busy = SIDE_FREE;
+	if (wanted)
+		proc_wakeup(busy);
 }
 
 /* Copy up to n bytes of the ring, from nread on, into user memory, without

@@ -20,9 +20,11 @@ void trap_page_fault(const struct fault *f)
 		    f->pc, f->fp, "page fault: kernel %s at %p (%s), pc %pS",
 		    access_name(f->access), (void *)f->addr,
 		    mm_pte_reason(f->addr, f->access, false), (void *)f->pc);
-	arch_intr_enable();
+	/* Interrupts stay off, as the trap left them: turning them on and
+	 * off costs about as much as a whole copy-on-write reuse under
+	 * QEMU's TCG. The fault may still sleep: a sleep goes through the
+	 * scheduler, which runs everyone else with interrupts on. */
 	v = mm_user_fault(proc_as(), f->addr, f->access);
-	arch_intr_disable();
 	if (v.kind != VERDICT_RESOLVED)
 		proc_kill_current(v.reason, f->pc, f->addr,
 				  access_name(f->access));

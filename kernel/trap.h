@@ -50,8 +50,8 @@ struct trap_event {
 void trap_user(struct trapframe *tf, const struct trap_event *ev);
 
 /* A page fault, decoded by the arch: a kernel fault panics with the record
- * in words; a user fault goes to the fault policy (mm_user_fault, with
- * interrupts on, for it may sleep), and a refused one kills the process
+ * in words; a user fault goes to the fault policy (mm_user_fault; it may
+ * sleep, through the scheduler), and a refused one kills the process
  * with the verdict's reason. */
 void trap_page_fault(const struct fault *f);
 

@@ -11,16 +11,20 @@
 #include "lib/spinlock.h"
 
 struct sleeplock {
-	struct spinlock guard; /* guards the two fields below */
-	bool locked;
-	const void *holder; /* wait_self() of the holder, for the checks */
+	uint32_t locked;       /* atomic: 1 while held */
+	uint32_t waiters;      /* atomic: 1 when someone may sleep for it */
+	const void *holder;    /* wait_self() of the holder, for the checks */
+	struct spinlock guard; /* a sleeper's check and sleep vs the wakeup */
 	const char *name;
 };
 
 void sleeplock_init(struct sleeplock *lk, const char *name);
-/* Take lk, sleeping while someone else holds it. Interrupts must be on
- * and no spinlock held (the caller may sleep). */
+/* Take lk, sleeping while someone else holds it. No spinlock may be held
+ * (the caller may sleep; with interrupts off too, as in a page fault: the
+ * scheduler turns them on for whoever runs meanwhile). Untaken, it costs one
+ * compare-and-swap: no spinlock, interrupts left as they are. */
 void sleeplock_lock(struct sleeplock *lk);
+/* Let go of lk; wakes its sleepers, if any (one atomic store if none). */
 void sleeplock_unlock(struct sleeplock *lk);
 /* Does the calling thread hold lk? */
 bool sleeplock_held(struct sleeplock *lk);

@@ -72,7 +72,8 @@ static void do_lock_contended(void *lk)
 	sleeplock_lock(l);
 }
 
-/* The holder is the caller; unlocking wakes the sleepers; taking it twice,
+/* The holder is the caller; unlocking wakes the sleepers (only when one
+ * said it waits); taking it twice,
  * letting go of it free, or waiting for another holder panics. */
 static void test_sleeplock(void)
 {
@@ -86,7 +87,12 @@ static void test_sleeplock(void)
 	CHECK(lk.holder == wait_self());
 	wakeups = host_waits.wakeups;
 	sleeplock_unlock(&lk);
+	CHECK_EQ(host_waits.wakeups, wakeups); /* nobody waited */
+	sleeplock_lock(&lk);
+	lk.waiters = 1; /* as a sleeper says before it sleeps */
+	sleeplock_unlock(&lk);
 	CHECK_EQ(host_waits.wakeups, wakeups + 1);
+	CHECK_EQ(lk.waiters, 0u);
 	CHECK(!sleeplock_held(&lk));
 	CHECK_PANICS(do_lock_twice, &lk, "test already held by its caller");
 	CHECK_PANICS(do_unlock_free, &lk, "test not held by its caller");
