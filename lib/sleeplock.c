@@ -7,8 +7,7 @@
 void sleeplock_init(struct sleeplock *lk, const char *name)
 {
 	spin_init(&lk->guard, name);
-	lk->locked = 0;
-	lk->waiters = 0;
+	lk->state = SLEEPLOCK_FREE;
 	lk->holder = NULL;
 	lk->name = name;
 }
@@ -16,28 +15,27 @@ void sleeplock_init(struct sleeplock *lk, const char *name)
 /* Take lk if it is free (one compare-and-swap). */
 static bool try_take(struct sleeplock *lk)
 {
-	uint32_t free = 0;
+	uint32_t free = SLEEPLOCK_FREE;
 
-	return __atomic_compare_exchange_n(&lk->locked, &free, 1, false,
-					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+	return __atomic_compare_exchange_n(&lk->state, &free, SLEEPLOCK_TAKEN,
+					   false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
-/* Sleep until lk is ours. A sleeper says so (waiters) before its last
- * look, under the guard: either that look finds lk free, or the holder's
- * unlock, which lets go before it reads waiters, sees it and wakes it,
- * through the guard, which the sleeper holds until it sleeps. A killed
+/* Sleep until lk is ours. A sleeper marks it SLEEPLOCK_WANTED in the same
+ * exchange that finds it taken, under the guard: the holder's unlock then
+ * sees WANTED and wakes it, through the guard, which the sleeper holds
+ * until it sleeps. Taken this way it stays WANTED (another sleeper may
+ * remain), which costs its unlock at most one needless wakeup. A killed
  * thread keeps waiting: the holder lets go in bounded time (it holds the
  * lock only around work on one address space), and the caller unwinds
  * through code that expects to hold the lock. */
 static void lock_slow(struct sleeplock *lk)
 {
 	spin_lock(&lk->guard);
-	for (;;) {
-		__atomic_store_n(&lk->waiters, 1, __ATOMIC_SEQ_CST);
-		if (try_take(lk))
-			break;
+	while (__atomic_exchange_n(&lk->state, SLEEPLOCK_WANTED,
+				   __ATOMIC_ACQUIRE) != SLEEPLOCK_FREE)
 		wait_sleep(lk, &lk->guard);
-	}
 	spin_unlock(&lk->guard);
 }
 
@@ -60,23 +58,22 @@ void sleeplock_lock(struct sleeplock *lk)
 
 void sleeplock_unlock(struct sleeplock *lk)
 {
-	if (!__atomic_load_n(&lk->locked, __ATOMIC_RELAXED) ||
+	if (__atomic_load_n(&lk->state, __ATOMIC_RELAXED) == SLEEPLOCK_FREE ||
 	    holder(lk) != wait_self())
 		panic("sleeplock_unlock: %s not held by its caller", lk->name);
 	__atomic_store_n(&lk->holder, NULL, __ATOMIC_RELAXED);
-	__atomic_store_n(&lk->locked, 0, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&lk->waiters, __ATOMIC_SEQ_CST))
+	if (__atomic_exchange_n(&lk->state, SLEEPLOCK_FREE, __ATOMIC_RELEASE) !=
+	    SLEEPLOCK_WANTED)
 		return;
-	/* Every sleeper wakes and looks again; the ones that lose set
-	 * waiters again. */
+	/* Every sleeper wakes and tries again. */
 	spin_lock(&lk->guard);
-	__atomic_store_n(&lk->waiters, 0, __ATOMIC_RELAXED);
 	wait_wakeup(lk);
 	spin_unlock(&lk->guard);
 }
 
 bool sleeplock_held(struct sleeplock *lk)
 {
-	return __atomic_load_n(&lk->locked, __ATOMIC_ACQUIRE) &&
+	return __atomic_load_n(&lk->state, __ATOMIC_ACQUIRE) !=
+		   SLEEPLOCK_FREE &&
 	       holder(lk) == wait_self();
 }

@@ -10,9 +10,14 @@
 
 #include "lib/spinlock.h"
 
+enum {
+	SLEEPLOCK_FREE,
+	SLEEPLOCK_TAKEN,
+	SLEEPLOCK_WANTED, /* taken, and someone may sleep for it */
+};
+
 struct sleeplock {
-	uint32_t locked;       /* atomic: 1 while held */
-	uint32_t waiters;      /* atomic: 1 when someone may sleep for it */
+	uint32_t state;	       /* atomic: SLEEPLOCK_FREE, _TAKEN, _WANTED */
 	const void *holder;    /* wait_self() of the holder, for the checks */
 	struct spinlock guard; /* a sleeper's check and sleep vs the wakeup */
 	const char *name;
@@ -24,7 +29,8 @@ void sleeplock_init(struct sleeplock *lk, const char *name);
  * scheduler turns them on for whoever runs meanwhile). Untaken, it costs one
  * compare-and-swap: no spinlock, interrupts left as they are. */
 void sleeplock_lock(struct sleeplock *lk);
-/* Let go of lk; wakes its sleepers, if any (one atomic store if none). */
+/* Let go of lk; wakes its sleepers, if any (one atomic exchange if
+ * none). */
 void sleeplock_unlock(struct sleeplock *lk);
 /* Does the calling thread hold lk? */
 bool sleeplock_held(struct sleeplock *lk);

@@ -67,7 +67,7 @@ static void do_lock_contended(void *lk)
 {
 	struct sleeplock *l = lk;
 
-	l->locked = true;
+	l->state = SLEEPLOCK_TAKEN;
 	l->holder = "another thread";
 	sleeplock_lock(l);
 }
@@ -89,10 +89,10 @@ static void test_sleeplock(void)
 	sleeplock_unlock(&lk);
 	CHECK_EQ(host_waits.wakeups, wakeups); /* nobody waited */
 	sleeplock_lock(&lk);
-	lk.waiters = 1; /* as a sleeper says before it sleeps */
+	lk.state = SLEEPLOCK_WANTED; /* as a sleeper marks it */
 	sleeplock_unlock(&lk);
 	CHECK_EQ(host_waits.wakeups, wakeups + 1);
-	CHECK_EQ(lk.waiters, 0u);
+	CHECK_EQ(lk.state, (uint32_t)SLEEPLOCK_FREE);
 	CHECK(!sleeplock_held(&lk));
 	CHECK_PANICS(do_lock_twice, &lk, "test already held by its caller");
 	CHECK_PANICS(do_unlock_free, &lk, "test not held by its caller");
