@@ -196,7 +196,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
 	mm/addrspace.c mm/fault.c mm/uaccess.c mm/vmmap.c lib/spinlock.c \
 	lib/cpu.c lib/ipi.c lib/wait.c lib/sleeplock.c
-HOST_HDRS := $(wildcard tests/host/*.h mm/*.h lib/*.h lib/abi/*.h \
+HOST_HDRS := $(wildcard tests/host/*.h tests/host/include/arch/*.h mm/*.h lib/*.h lib/abi/*.h \
 	arch/*/include/arch/*.h arch/include/arch/*.h)
 
 # One test binary per PTE format: build/host/mm_test-FORMAT, FORMAT an arch
@@ -207,7 +207,7 @@ HOST_FORMAT_CFLAGS_riscv-sv48 := -DRISCV_SV48=1
 build/host/mm_test-%: $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p build/host
 	@$(DEPS) check
-	$(HOSTCC) $(HOST_CFLAGS) $(HOST_FORMAT_CFLAGS_$*) \
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_FORMAT_CFLAGS_$*) -Itests/host/include \
 		-Iarch/$(firstword $(subst -, ,$*))/include -Iarch/include \
 		-o $@ $(HOST_SRCS)
 

@@ -55,12 +55,6 @@ struct addrspace *proc_as(void)
 	return mysched()->proc->as;
 }
 
-/* p->killed, which proc_kill may set on another CPU at any time. */
-static bool killed(const struct proc *p)
-{
-	return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
-}
-
 static void set_killed(struct proc *p)
 {
 	__atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
@@ -125,6 +119,7 @@ static void wakeup_locked(const void *chan);
 static void after_switch(void)
 {
 	mysched()->proc = NULL;
+	wait_set_self(NULL);
 }
 
 /* The kernel stack of zombie p, which it ran on until the switch: freed
@@ -149,6 +144,7 @@ static void run(struct sched_cpu *c, struct proc *p)
 {
 	p->state = PROC_RUNNING;
 	c->proc = p;
+	wait_set_self(p);
 	c->resched = false;
 	vpmap_activate(&p->as->pmap);
 	arch_set_kernel_stack(p->kstack);
@@ -204,7 +200,7 @@ void proc_sleep(const void *chan, struct spinlock *lk)
 		spin_lock(&proc_lock);
 		spin_unlock(lk);
 	}
-	if (!killed(p)) { /* a kill since the caller's check: no sleep */
+	if (!proc_is_killed(p)) { /* a kill since the caller's check: no sleep */
 		p->chan = chan;
 		p->state = PROC_SLEEPING;
 		sched();
@@ -243,14 +239,9 @@ void proc_sleep_ms(unsigned ms)
 		return;
 	}
 	spin_lock(&proc_lock);
-	while (timer_ticks() < until && !killed(mysched()->proc))
+	while (timer_ticks() < until && !proc_is_killed(mysched()->proc))
 		proc_sleep(&timer_ticks_chan, &proc_lock);
 	spin_unlock(&proc_lock);
-}
-
-bool proc_killed(void)
-{
-	return killed(proc_current());
 }
 
 int proc_kill(int pid)
@@ -283,7 +274,7 @@ void trap_user_return(void)
 		c->resched = false;
 		proc_yield(); /* c is stale from here: p may run elsewhere */
 	}
-	if (killed(p))
+	if (proc_is_killed(p))
 		proc_exit(-1);
 }
 
@@ -349,7 +340,7 @@ static void proc_launch(struct proc *p, struct proc *parent)
 {
 	spin_lock(&proc_lock);
 	p->parent = parent;
-	if (parent && killed(parent))
+	if (parent && proc_is_killed(parent))
 		set_killed(p); /* forked as its parent was killed */
 	if (parent) {
 		p->sibling = parent->children;
@@ -587,7 +578,7 @@ int proc_wait(int pid, uintptr_t status_uaddr)
 	int status;
 
 	spin_lock(&proc_lock);
-	while (!(c = find_zombie(p, pid, &have)) && have && !killed(p))
+	while (!(c = find_zombie(p, pid, &have)) && have && !proc_is_killed(p))
 		proc_sleep(p, &proc_lock);
 	spin_unlock(&proc_lock);
 	if (!c)
@@ -639,14 +630,14 @@ size_t proc_live_count(void)
  * lock's holder, on this CPU) can make progress. */
 static bool wait_sleep_op(const void *chan, struct spinlock *lk)
 {
-	if (killed(proc_current())) {
+	if (proc_is_killed(proc_current())) {
 		spin_unlock(lk);
 		proc_yield();
 		spin_lock(lk);
 		return false;
 	}
 	proc_sleep(chan, lk);
-	return !killed(proc_current());
+	return !proc_is_killed(proc_current());
 }
 
 /* Give up the CPU until the scheduler has run every other runnable
@@ -657,16 +648,10 @@ static void wait_pause_op(void)
 	proc_yield();
 }
 
-static const void *wait_self_op(void)
-{
-	return proc_current();
-}
-
 static const struct wait_ops proc_wait_ops = {
     .sleep = wait_sleep_op,
     .wakeup = proc_wakeup,
     .pause = wait_pause_op,
-    .self = wait_self_op,
 };
 
 noreturn void proc_start_init(const char *args)

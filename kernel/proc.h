@@ -108,9 +108,20 @@ void proc_sleep_ms(unsigned ms);
  * sleeping one is woken for that). ERR_OK, or ERR_NOTEXIST when nothing
  * matched. */
 int proc_kill(int pid);
+/* Has p been killed? p->killed, which proc_kill may set on another CPU at
+ * any time. */
+static inline bool proc_is_killed(const struct proc *p)
+{
+	return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
+
 /* Has the current process been killed? Sleeping loops check it to stop
- * waiting. */
-bool proc_killed(void);
+ * waiting, and every system call before it runs (inline: one call fewer
+ * on each). */
+static inline bool proc_killed(void)
+{
+	return proc_is_killed(proc_current());
+}
 
 /* The address space of process pid, held (as_hold) so that it stays whole
  * while the caller reads it, even if pid exits or execs meanwhile; NULL when

@@ -1,7 +1,8 @@
 /*
  * What the kernel does with a decoded trap: a system call goes to its
  * dispatcher; for a page fault mm/ says what happened (a verdict), and
- * here it becomes a panic, a kill, or nothing; anything else kills.
+ * here it becomes a panic, a kill, or nothing; anything else kills. The
+ * routing itself, trap_user, is inline in trap.h.
  */
 #include "kernel/trap.h"
 
@@ -28,19 +29,4 @@ void trap_page_fault(const struct fault *f)
 	if (v.kind != VERDICT_RESOLVED)
 		proc_kill_current(v.reason, f->pc, f->addr,
 				  access_name(f->access));
-}
-
-void trap_user(struct trapframe *tf, const struct trap_event *ev)
-{
-	switch (ev->kind) {
-	case TRAP_SYSCALL:
-		syscall_handle(tf);
-		return;
-	case TRAP_PAGE_FAULT:
-		trap_page_fault(&ev->fault);
-		return;
-	case TRAP_OTHER:
-		break;
-	}
-	trap_user_kill(ev->name, ev->pc, ev->addr);
 }

@@ -34,6 +34,8 @@ enum trap_kind {
 };
 
 /* An exception from user mode as the arch decoded it. */
+/* Only the fields of its kind are set: TRAP_SYSCALL none (the trap frame
+ * holds the call), TRAP_PAGE_FAULT .fault, TRAP_OTHER .name, .pc, .addr. */
 struct trap_event {
 	enum trap_kind kind;
 	struct fault fault; /* the page fault (.user true, .fp 0) */
@@ -41,13 +43,6 @@ struct trap_event {
 	uintptr_t pc;	    /* the instruction that trapped */
 	uintptr_t addr;	    /* the address the trap reports; 0: none */
 };
-
-/* Act on exception ev from user mode, tf being the current process's trap
- * frame: run the system call (its result stored in tf), resolve the page
- * fault, or kill the process (then it does not return). Interrupts off.
- * For a system call, tf's pc must already be where the process resumes
- * (RISC-V moves it past the ecall; int $0x80 leaves it past itself). */
-void trap_user(struct trapframe *tf, const struct trap_event *ev);
 
 /* A page fault, decoded by the arch: a kernel fault panics with the record
  * in words; a user fault goes to the fault policy (mm_user_fault; it may
@@ -69,5 +64,27 @@ void syscall_handle(struct trapframe *tf);
  * line: "pid 7 (kills) killed: <reason>[ at <addr>], pc <pc>" (addr 0: the
  * trap has none). Exit status -1; does not return (kernel/proc.c). */
 noreturn void trap_user_kill(const char *reason, uintptr_t pc, uintptr_t addr);
+
+/* Act on exception ev from user mode, tf being the current process's trap
+ * frame: run the system call (its result stored in tf), resolve the page
+ * fault, or kill the process (then it does not return). Interrupts off.
+ * For a system call, tf's pc must already be where the process resumes
+ * (RISC-V moves it past the ecall; int $0x80 leaves it past itself).
+ * Inline, into each arch's decoder: one call fewer on every system call
+ * and fault. */
+static inline void trap_user(struct trapframe *tf, const struct trap_event *ev)
+{
+	switch (ev->kind) {
+	case TRAP_SYSCALL:
+		syscall_handle(tf);
+		return;
+	case TRAP_PAGE_FAULT:
+		trap_page_fault(&ev->fault);
+		return;
+	case TRAP_OTHER:
+		break;
+	}
+	trap_user_kill(ev->name, ev->pc, ev->addr);
+}
 
 #endif

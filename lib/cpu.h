@@ -34,6 +34,10 @@ struct cpu {
 	uint64_t tlb_gen;      /* the last shootdown this CPU has flushed for */
 	uint64_t ipis;	       /* IPIs received */
 	struct ipi_call *call; /* a function another CPU asks this one to run */
+	/* The thread of control running here, as an opaque token (the
+	 * process, named by the scheduler through wait_set_self); NULL in
+	 * the scheduler and before the first process runs. */
+	const void *thread;
 };
 
 extern struct cpu cpus[NCPU];

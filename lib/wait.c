@@ -30,7 +30,7 @@ void wait_pause(void)
 	ops->pause();
 }
 
-const void *wait_self(void)
+void wait_set_self(const void *token)
 {
-	return ops ? ops->self() : NULL;
+	mycpu()->thread = token;
 }

@@ -9,6 +9,7 @@
 #ifndef SUPPORT_WAIT_H
 #define SUPPORT_WAIT_H
 
+#include "lib/cpu.h"
 #include "lib/types.h"
 
 struct spinlock;
@@ -24,9 +25,6 @@ struct wait_ops {
 	 * has had its turn (the test knob that makes every page fault
 	 * wait). */
 	void (*pause)(void);
-	/* The running thread of control, as an opaque token (the current
-	 * process): who holds a sleep lock. */
-	const void *(*self)(void);
 };
 
 /* Install the scheduler's operations (kernel/proc.c, once, at boot). */
@@ -37,7 +35,17 @@ void wait_register(const struct wait_ops *ops);
 bool wait_sleep(const void *chan, struct spinlock *lk);
 void wait_wakeup(const void *chan);
 void wait_pause(void);
-/* The current thread's token; NULL before wait_register. */
-const void *wait_self(void);
+/* Name the thread of control that runs on this CPU from now on (the
+ * scheduler, at each switch; NULL: none). */
+void wait_set_self(const void *token);
+
+/* The running thread's token (who holds a sleep lock); NULL when no thread
+ * was named here. Inline and one load, for it is read on every fault:
+ * the kernel never preempts itself, so a thread changes CPUs only when it
+ * sleeps, and the record read is its own. */
+static inline const void *wait_self(void)
+{
+	return mycpu()->thread;
+}
 
 #endif

@@ -58,16 +58,6 @@ void as_release(struct addrspace *as)
 		as_free(as);
 }
 
-void as_lock(struct addrspace *as)
-{
-	sleeplock_lock(&as->lock);
-}
-
-void as_unlock(struct addrspace *as)
-{
-	sleeplock_unlock(&as->lock);
-}
-
 /* The number of pages a region spans. */
 static size_t region_pages(const struct memregion *r)
 {

@@ -66,9 +66,17 @@ void as_hold(struct addrspace *as);
  * loaded on any CPU by then. */
 void as_release(struct addrspace *as);
 
-/* Take / let go of as's lock (see struct addrspace). */
-void as_lock(struct addrspace *as);
-void as_unlock(struct addrspace *as);
+/* Take / let go of as's lock (see struct addrspace). Inline: every page
+ * fault takes it. */
+static inline void as_lock(struct addrspace *as)
+{
+	sleeplock_lock(&as->lock);
+}
+
+static inline void as_unlock(struct addrspace *as)
+{
+	sleeplock_unlock(&as->lock);
+}
 
 /* Add the region [start, end) with perm (start page-aligned); no page is
  * mapped yet. Returns the region, or NULL when it would overlap another

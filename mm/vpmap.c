@@ -52,8 +52,10 @@ static bool canonical(vaddr_t va)
 /* The entry for va in its level-`stop` table of root (stop 0: the leaf
  * slot), or NULL when a table on the way is missing and alloc is false or
  * no frame is left for it. With alloc, the missing tables are created
- * (zeroed: every entry invalid). */
-static pte_t *walk_to(paddr_t root, vaddr_t va, int stop, bool alloc)
+ * (zeroed: every entry invalid). Always inlined: each caller gets the
+ * loop for its own constant stop, unrolled (walk runs on every fault). */
+static inline __attribute__((always_inline)) pte_t *
+walk_to(paddr_t root, vaddr_t va, int stop, bool alloc)
 {
 	pte_t *table = table_of(root);
 
@@ -219,14 +221,21 @@ static void flush_range(struct pmap *pm, vaddr_t va, size_t npages,
 		tlb_shootdown(others);
 }
 
-/* Frames unmapped at a time before the flush that lets them go. */
-#define UNMAP_BATCH 64
+/* Frames unmapped at a time before the flush that lets them go: a last-
+ * level table's worth, so that a big unmap (an exit, an sbrk shrink of 16
+ * MiB) costs a few flushes, not one per 64 pages (under QEMU's TCG a full
+ * flush costs microseconds in the refills after it). Too big for a kernel
+ * stack, the batch is per CPU: vpmap_unmap neither sleeps nor nests, and
+ * the kernel never preempts itself, so this CPU's batch is the caller's
+ * for the whole call. */
+#define UNMAP_BATCH PT_ENTRIES
+static paddr_t unmap_batch[NCPU][UNMAP_BATCH];
 
 /* Clear the leaves of up to UNMAP_BATCH mapped pages from *va on, storing
  * their frames in pa[], until end; *va moves past the pages looked at.
  * Returns the number of frames stored. */
 static size_t clear_batch(struct pmap *pm, vaddr_t *va, vaddr_t end,
-			  paddr_t pa[UNMAP_BATCH])
+			  paddr_t *pa)
 {
 	size_t n = 0;
 
@@ -247,7 +256,7 @@ static size_t clear_batch(struct pmap *pm, vaddr_t *va, vaddr_t end,
 size_t vpmap_unmap(struct pmap *pm, vaddr_t va, size_t npages, int how)
 {
 	vaddr_t end = va + npages * PAGE_SIZE;
-	paddr_t pa[UNMAP_BATCH];
+	paddr_t *pa = unmap_batch[cpu_id()];
 	size_t total = 0;
 
 	if (how == (VPMAP_UNREF | VPMAP_FLUSH_HERE))

@@ -17,14 +17,6 @@ void arch_cpu_set(struct cpu *c)
 	asm volatile("mv tp, %0" : : "r"(c));
 }
 
-struct cpu *arch_cpu(void)
-{
-	struct cpu *c;
-
-	asm volatile("mv %0, tp" : "=r"(c));
-	return c;
-}
-
 void arch_intr_enable(void)
 {
 	csr_set(sstatus, SSTATUS_SIE);

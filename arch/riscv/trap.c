@@ -231,17 +231,13 @@ static uintptr_t user_fault_address(const struct trapframe *tf)
 	return tf->stval;
 }
 
-/* An exception from user mode, decoded for trap_user: a system call
- * (resuming after the ecall), a page fault, or anything else. */
+/* An exception from user mode, decoded for trap_user with only the fields
+ * of its kind set (kernel/trap.h): a system call (resuming after the
+ * ecall), a page fault, or anything else. */
 static void user_exception(struct trapframe *tf)
 {
 	uint64_t code = SCAUSE_CODE(tf->scause);
-	struct trap_event ev = {
-	    .kind = TRAP_OTHER,
-	    .name = trap_name(tf->scause),
-	    .pc = tf->sepc,
-	    .addr = user_fault_address(tf),
-	};
+	struct trap_event ev;
 	enum access access;
 
 	if (code == EXC_ECALL_U) {
@@ -250,6 +246,11 @@ static void user_exception(struct trapframe *tf)
 	} else if (page_fault_access(code, &access)) {
 		ev.kind = TRAP_PAGE_FAULT;
 		ev.fault = fault_record(tf, access);
+	} else {
+		ev.kind = TRAP_OTHER;
+		ev.name = trap_name(tf->scause);
+		ev.pc = tf->sepc;
+		ev.addr = user_fault_address(tf);
 	}
 	trap_user(tf, &ev);
 }

@@ -15,14 +15,6 @@ void arch_cpu_set(struct cpu *c)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
-/* The record given to arch_cpu_set, read through its self pointer. */
-struct cpu *arch_cpu(void)
-{
-	struct cpu *c;
-	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
-	return c;
-}
-
 /* The interrupt flag: sti, cli and RFLAGS.IF. The "memory" clobbers keep
  * the compiler from moving memory accesses across them. */
 void arch_intr_enable(void)

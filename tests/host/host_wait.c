@@ -34,19 +34,16 @@ static void host_pause(void)
 		host_waits.on_pause();
 }
 
-static const void *host_self(void)
-{
-	return host_thread;
-}
-
 static const struct wait_ops host_wait_ops = {
     .sleep = host_sleep,
     .wakeup = host_wakeup,
     .pause = host_pause,
-    .self = host_self,
 };
 
+/* The one thread runs on whichever CPU a test simulates. */
 void host_wait_init(void)
 {
 	wait_register(&host_wait_ops);
+	for (int i = 0; i < NCPU; i++)
+		cpus[i].thread = host_thread;
 }

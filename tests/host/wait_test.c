@@ -22,14 +22,16 @@ static void do_sleep_unregistered(void *lk)
 	wait_sleep(lk, lk);
 }
 
-/* Before wait_register nobody is running (wait_self is NULL), a wakeup
- * does nothing, and a sleep or a pause panics. */
+/* Before the scheduler registers its ops and names a thread, nobody is
+ * running (wait_self is NULL), a wakeup does nothing, and a sleep or a
+ * pause panics. */
 static void test_wait_unregistered(void)
 {
 	struct spinlock lk = SPINLOCK_INIT("test");
 	unsigned wakeups = host_waits.wakeups;
 
 	wait_register(NULL);
+	wait_set_self(NULL);
 	CHECK(wait_self() == NULL);
 	wait_wakeup(&lk);
 	host_wait_init();

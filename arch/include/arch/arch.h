@@ -140,8 +140,9 @@ noreturn void arch_poweroff(int status);
 struct cpu;
 /* Make c the calling CPU's per-CPU record (gs base on x86_64, tp on RISC-V). */
 void arch_cpu_set(struct cpu *c);
-/* The calling CPU's record, as given to arch_cpu_set. */
-struct cpu *arch_cpu(void);
+/* struct cpu *arch_cpu(void): the calling CPU's record, as given to
+ * arch_cpu_set; inline, in the arch's <arch/percpu.h>. */
+#include <arch/percpu.h>
 
 void arch_intr_enable(void);
 void arch_intr_disable(void);
