@@ -86,7 +86,7 @@ include tests/bench/bench.mk
 include tests/bench/linux/linux.mk
 .DEFAULT_GOAL := all
 
-.PHONY: all qemu qemu-cmd qemu-gdb gdb gdb-check check soak soak-smp test clean deps help compile_commands.json
+.PHONY: all qemu print-qemu qemu-cmd qemu-gdb gdb gdb-check check soak soak-smp test clean deps help compile_commands.json
 ## all: build build/ARCH[-eager]/kernel.elf (the default)
 all: $(KERNEL)
 
@@ -151,18 +151,41 @@ $(KERNEL): $(KERNEL_FIRST) $(BUILD)/ksyms.S.o
 
 # ---- Running ------------------------------------------------------------------
 
-QEMU_CMD = $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic \
-	-no-reboot -kernel $(KERNEL) $(if $(CMDLINE),-append "$(CMDLINE)") \
+# The QEMU command line, defined here once: make qemu, qemu-gdb and fuzz,
+# the test runner and the benchmarks (through print-qemu) and the Linux
+# comparison (qemu_machine, with its own kernel) all boot with it.
+#   qemu_machine MEM,CPUS   the machine: arch, RAM, CPUs, console, QEMUEXTRA
+#   QEMU_MODULES            what QEMU loads beside the kernel (boot modules)
+#   QEMU_ARGV               the whole command, without the kernel's -append
+qemu_machine = $(QEMU_ARGS) -m $(1) -smp $(2) -nographic -no-reboot \
 	$(QEMUEXTRA)
+QEMU_MODULES :=
+QEMU_ARGV = $(QEMU) $(call qemu_machine,$(MEM),$(CPUS)) -kernel $(KERNEL) \
+	$(QEMU_MODULES)
+QEMU_CMD = $(QEMU_ARGV) $(if $(CMDLINE),-append "$(CMDLINE)")
 
 ## qemu: build and boot the kernel (Ctrl-A X leaves QEMU)
 qemu: $(KERNEL)
 	$(QEMU_CMD)
 
+# json_list WORDS: WORDS as a JSON list of strings.
+json_string = "$(subst ",\",$(subst \,\\,$(1)))"
+json_list = [$(subst $(json_space),$(json_comma) ,$(strip \
+	$(foreach w,$(1),$(call json_string,$(w)))))]
+json_comma := ,
+json_space := $(subst ,, )
+
+## print-qemu: the QEMU command of ARCH, CPUS, MEM, FORK, RISCV_MODE as
+##             JSON (argv, kernel, append_flag), for tests/run.py; builds
+##             nothing
+print-qemu:
+	$(info {"argv": $(call json_list,$(QEMU_ARGV)), "kernel": \
+		$(call json_string,$(KERNEL)), "append_flag": "-append"})
+	@:
+
 ## qemu-cmd: the QEMU command line without -append (for the runner)
 qemu-cmd:
-	@echo $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic -no-reboot \
-		-kernel $(KERNEL) $(QEMUEXTRA)
+	@echo $(QEMU_ARGV)
 
 ## qemu-gdb: boot, halted, waiting for gdb on GDBPORT
 qemu-gdb: $(KERNEL)
