@@ -109,6 +109,7 @@ static void fault_sleep_knob(const char *cmdline)
 noreturn void kmain(struct boot_info *bi)
 {
 	cpu_init_boot();
+	selftest_init();
 	arch_trap_init();
 	banner(bi);
 
@@ -125,9 +126,8 @@ noreturn void kmain(struct boot_info *bi)
 	ipi_cpu_online();
 	start_cpus();
 
-	char which[32];
-	if (cmdline_get(bi->cmdline, "selftest", which, sizeof(which)))
-		selftest_run(which);
+	if (cmdline_get(bi->cmdline, "selftest", NULL, 0))
+		selftest_run(bi);
 	fault_sleep_knob(bi->cmdline);
 	start_init(bi->cmdline);
 }

@@ -182,24 +182,26 @@ static bool reap_all(int watchdog)
 	return fired;
 }
 
-/* Print "PASS name" or "FAIL name: reason". Return: whether it passed. */
-static bool judge(const char *name, int status, const struct outcome *o,
+/* Print test n's result line, "ok N name" or "not ok N name # reason"
+ * (docs/testing.md). Return: whether it passed. */
+static bool judge(int n, const char *name, int status, const struct outcome *o,
 		  long leaked, bool timed_out)
 {
 	if (!o->line_start)
 		printf("\n");
 	if (timed_out)
-		printf("FAIL %s: timed out after %ld s\n", name, timeout_s);
+		printf("not ok %d %s # timed out after %ld s\n", n, name,
+		       timeout_s);
 	else if (status != 0)
-		printf("FAIL %s: exit status %d\n", name, status);
+		printf("not ok %d %s # exit status %d\n", n, name, status);
 	else if (!o->passed)
-		printf("FAIL %s: no 'passed'\n", name);
+		printf("not ok %d %s # no 'passed'\n", n, name);
 	else if (o->error)
-		printf("FAIL %s: printed ERROR\n", name);
+		printf("not ok %d %s # printed ERROR\n", n, name);
 	else if (leaked != 0)
-		printf("FAIL %s: leaked %ld pages\n", name, leaked);
+		printf("not ok %d %s # leaked %ld pages\n", n, name, leaked);
 	else
-		printf("PASS %s\n", name);
+		printf("ok %d %s\n", n, name);
 	return !timed_out && status == 0 && o->passed && !o->error &&
 	       leaked == 0;
 }
@@ -213,23 +215,24 @@ static long free_pages(void)
 	return (long)si.free_pages;
 }
 
-/* Run the test name, wait for it and every orphan it left, and judge it by
+/* Run test n, name, wait for it and every orphan it left, and judge it by
  * its status, its output and the free pages before and after.
  * Return: whether it passed. */
-static bool run_test(const char *name)
+static bool run_test(int n, const char *name)
 {
 	long before = free_pages();
 	struct outcome o;
 	int fd, pid, status, watchdog;
 	bool timed_out;
 
-	printf("RUN %s\n", name);
+	printf("# run %d %s\n", n, name);
 	/* The watchdog first: a test that counts live processes must find
 	 * the same number all the way through. */
 	watchdog = start_watchdog();
 	pid = start_test(name, &fd);
 	if (pid < 0) {
-		printf("FAIL %s: cannot start: %s\n", name, strerror(pid));
+		printf("not ok %d %s # cannot start: %s\n", n, name,
+		       strerror(pid));
 		reap_all(watchdog);
 		return false;
 	}
@@ -238,7 +241,7 @@ static bool run_test(const char *name)
 	if (wait(pid, &status) != pid)
 		status = -1;
 	timed_out = reap_all(watchdog);
-	return judge(name, status, &o, before - free_pages(), timed_out);
+	return judge(n, name, status, &o, before - free_pages(), timed_out);
 }
 
 /* The number of names (non-empty lines) in list. */
@@ -265,7 +268,9 @@ static char *next_line(char *s)
 
 /* Run the tests named in TESTS, one a line, from the one at index start on
  * (the host restarts a crashed run after the test that crashed it), and
- * print the totals. Return: the number that failed. */
+ * print the totals. The plan line "1..N" first says how many there are,
+ * so the host knows whether each got a result line.
+ * Return: the number that failed. */
 static int run_tests(long start)
 {
 	int passed = 0, failed = 0, err;
@@ -278,14 +283,13 @@ static int run_tests(long start)
 		printf("init: cannot read %s: %s\n", TESTS_FILE, strerror(err));
 		return 1;
 	}
-	/* The host checks that every one of them gets a verdict. */
-	printf("runtests: %d tests\n", count_names(test_list));
+	printf("1..%d\n", count_names(test_list));
 	prefault_stack();
 	for (name = test_list; *name != '\0'; name = next) {
 		next = next_line(name);
 		if (*name == '\0' || index++ < start)
 			continue;
-		if (run_test(name))
+		if (run_test((int)index, name))
 			passed++;
 		else
 			failed++;
