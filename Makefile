@@ -29,8 +29,6 @@ GDBEXTRA ?=
 TIMEOUT ?= 120
 ## knob FORK: cow (copy-on-write) or eager (deep copy, the baseline)
 FORK ?= cow
-## knob TEST_ARCHES: the arches make test boots (make ARCH=a test: a only)
-TEST_ARCHES ?= $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64 riscv)
 ## knob RISCV_MODE: RISC-V paging: sv39 (3 levels) or sv48 (4 levels)
 RISCV_MODE ?= sv39
 
@@ -86,7 +84,7 @@ include tests/bench/bench.mk
 include tests/bench/linux/linux.mk
 .DEFAULT_GOAL := all
 
-.PHONY: all qemu print-qemu qemu-cmd qemu-gdb gdb gdb-check check soak soak-smp test clean deps help compile_commands.json
+.PHONY: all qemu print-qemu qemu-gdb gdb gdb-check check soak soak-smp test repeat clean deps help compile_commands.json
 ## all: build build/ARCH[-eager]/kernel.elf (the default)
 all: $(KERNEL)
 
@@ -183,10 +181,6 @@ print-qemu:
 		$(call json_string,$(KERNEL)), "append_flag": "-append"})
 	@:
 
-## qemu-cmd: the QEMU command line without -append (for the runner)
-qemu-cmd:
-	@echo $(QEMU_ARGV)
-
 ## qemu-gdb: boot, halted, waiting for gdb on GDBPORT
 qemu-gdb: $(KERNEL)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make ARCH=$(ARCH) gdb' in another terminal"
@@ -257,31 +251,41 @@ check: $(HOST_FORMATS:%=build/host/mm_test-%)
 soak: $(HOST_FORMATS:%=soak-%) soak-smp
 
 # The concurrency tests on every arch, SOAK_ROUNDS boots each, with CPUS=
-# CPUs really in parallel (make soak CPUS=4).
+# CPUs really in parallel (make soak CPUS=4): tests/matrix.py's SOAK.
 ## knob SOAK_ROUNDS: boots per arch of make soak-smp
 SOAK_ROUNDS ?= 10
 ## knob SOAK_TESTS: the user tests make soak-smp runs
 SOAK_TESTS ?= smp_stress|cow|cow_kernel|fork_wait|pipe|limits|fuzz
 ## soak-smp: concurrency tests, SOAK_ROUNDS boots per arch, CPUS=
 soak-smp:
-	@for a in x86_64 riscv; do for i in $$(seq $(SOAK_ROUNDS)); do \
-	  echo "== soak: $$a, CPUS=$(CPUS), round $$i of $(SOAK_ROUNDS)"; \
-	  $(MAKE) -s --no-print-directory ARCH=$$a TESTS='$(SOAK_TESTS)' \
-	    CPUS=$(CPUS) QEMUEXTRA='-accel tcg,thread=multi' \
-	    CMDLINE=runtests qemu </dev/null >build/soak-$$a.log 2>&1; \
-	  grep -E '^(FAIL|panic)|^[0-9]+ passed, ' build/soak-$$a.log; \
-	  grep -qE '^[0-9]+ passed, 0 failed' build/soak-$$a.log || exit 1; \
-	done; done
+	@$(RUNNER) --table soak --repeat $(SOAK_ROUNDS) CPUS=$(CPUS) \
+		'TESTS=$(SOAK_TESTS)'
 
 ## soak-%: the model test, SOAK_STEPS steps; % = x86_64, riscv, riscv-sv48
 soak-%: build/host/mm_test-%
 	build/host/mm_test-$* seed=$(or $(SEED),random) \
 		steps=$(or $(STEPS),$(SOAK_STEPS)) $(if $(TRACE),trace=1)
 
-## test: check, then TEST_ARCHES in QEMU; "N passed, N failed",
+# The runner gets the variables of make's command line (but N, make
+# repeat's): ARCH, CPUS, FORK, MEM, RISCV_MODE and OPTIONS pick the columns
+# (make test ARCH=riscv CPUS=2: that column), TIMEOUT is its own, the
+# others go to each make it runs.
+## knob OPTIONS: make test: only the columns with these options (fault_sleep)
+OPTIONS ?=
+RUNNER_VARS = $(filter-out N OPTIONS,$(sort $(.VARIABLES)))
+RUNNER = tests/run.py TIMEOUT=$(TIMEOUT) $(if $(OPTIONS),'OPTIONS=$(OPTIONS)') $(strip $(foreach v,$(RUNNER_VARS),$(if \
+	$(filter command line,$(origin $(v))),'$(v)=$(subst ','\'',$($(v)))')))
+
+## test: check, then the matrix of tests/matrix.py in QEMU (narrowed by
+##       ARCH, CPUS, FORK, MEM, RISCV_MODE, OPTIONS); "N passed, N failed",
 ##       build/test-results.xml (JUnit) and build/test-matrix.md
 test:
-	@TIMEOUT=$(TIMEOUT) RISCV_MODE=$(RISCV_MODE) tests/run-tests.sh $(TEST_ARCHES)
+	@$(RUNNER)
+
+## repeat: make test N times (N=, default 20), each run's logs apart;
+##         then every test that failed in some run, with its logs
+repeat:
+	@$(RUNNER) --repeat $(or $(N),20)
 
 ## clean: remove build/
 clean:

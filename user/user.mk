@@ -167,7 +167,7 @@ $(USER_BUILD)/programs: user-force
 # The fuzzer's seed and calls: from make's command line only, so that a
 # stray SEED or N in the environment does not change `make test`.
 FUZZ_SEED := $(if $(filter command line,$(origin SEED)),$(SEED),1)
-## knob N: the number of calls of make fuzz (12000)
+## knob N: the number of calls of make fuzz (12000); the runs of make repeat
 FUZZ_N := $(if $(filter command line,$(origin N)),$(N),12000)
 
 $(USER_BUILD)/FUZZ: user-force
