@@ -670,12 +670,13 @@ def save_times(times):
         pass
 
 
-def report(run, xml, md):
-    """Write the run's JUnit XML and table; print the table."""
+def report(run, xml, md, show):
+    """Write the run's JUnit XML and table; print the table if show."""
     table = results.write(run.results, xml, md)
-    print()
-    print(table, end="")
-    print("(JUnit XML: %s, this table: %s)" % (xml, md))
+    if show:
+        print()
+        print(table, end="")
+    print("(JUnit XML: %s, the table: %s)" % (xml, md))
     slow = sorted(run.timed, reverse=True)[:SLOWEST_SHOWN]
     if slow:
         print("slowest boots: " + "; ".join("%.1fs %s" % s for s in slow))
@@ -731,7 +732,7 @@ def run_matrix(setup, columns, opts):
         save_times(times)
         xml = os.path.join(logs if n > 1 else "build", "test-results.xml")
         md = os.path.join(logs if n > 1 else "build", "test-matrix.md")
-        report(run, xml, md)
+        report(run, xml, md, n == 1)
         say("%s%d passed, %d failed in %.0f s" % (
             run.label + ": " if run.label else "", run.passed(),
             run.failed(), time.monotonic() - start))
@@ -775,7 +776,8 @@ def flakes(runs):
         print("  %s / %s: runs %s" % (column, test,
                                       ", ".join(str(i) for i, _ in fails)))
         for i, r in fails:
-            print("      run %d: %s (log %s)" % (i, r.why, r.log))
+            where = "" if r.log in r.why else " (log %s)" % r.log
+            print("      run %d: %s%s" % (i, r.why, where))
 
 
 def boot_once(setup, narrowing, opts):
