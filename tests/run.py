@@ -263,9 +263,11 @@ class Run:
             return self.boots[column]
 
     def passed(self):
+        """The results that passed so far."""
         return sum(r.status == "pass" for r in self.results)
 
     def failed(self):
+        """The results that failed so far."""
         return len(self.results) - self.passed()
 
 
@@ -282,23 +284,29 @@ def say(text):
 
 
 class Setup:
-    """What every job needs to know: knobs, make variables, timeout."""
+    """What every job needs to know: the make variables for every make
+    (passed), where builds go (BUILD= of the command line: a folder for
+    each column's build directory), the timeout of a boot."""
 
     def __init__(self, passed, timeout):
-        self.passed = passed  # VAR=value for every make
-        self.timeout = timeout
         self.env = child_env(set(passed) | set(matrix.NARROWING) |
                              {"TIMEOUT", "BUILD", "QEMUEXTRA"})
+        self.passed = dict(passed)
+        self.build_root = self.passed.pop("BUILD", None)
+        self.timeout = timeout
 
 
-def build_dir(column):
-    """BUILD for column: the Makefile's own, unless its options set make
-    variables (then one of its own)."""
+def build_dir(setup, column):
+    """BUILD for column: the Makefile's own (build/ARCH[-eager]), unless
+    its options set make variables (then build/ARCH[-eager]-OPTIONS) or
+    the command line gave BUILD=ROOT (then ROOT/...). None: the
+    Makefile's."""
     own = [o for o in column.options if matrix.OPTIONS[o].make]
-    if not own:
+    if not own and not setup.build_root:
         return None
-    arch = column.arch + ("-eager" if column.fork == "eager" else "")
-    return "build/%s-%s" % (arch, "-".join(own))
+    name = column.arch + ("-eager" if column.fork == "eager" else "")
+    return os.path.join(setup.build_root or "build",
+                        "-".join([name] + own))
 
 
 def make_vars(setup, column, mem=None):
@@ -311,8 +319,8 @@ def make_vars(setup, column, mem=None):
         extra = (extra + " -accel tcg,thread=multi").strip()
     if extra:
         v["QEMUEXTRA"] = extra
-    if build_dir(column):
-        v["BUILD"] = build_dir(column)
+    if build_dir(setup, column):
+        v["BUILD"] = build_dir(setup, column)
     for o in column.options:
         v.update(matrix.OPTIONS[o].make)
     for k, val in setup.passed.items():
@@ -321,6 +329,7 @@ def make_vars(setup, column, mem=None):
 
 
 def make_argv(variables, *targets):
+    """The argv of a quiet make of targets with variables."""
     return (["make", "-s", "--no-print-directory"] +
             ["%s=%s" % kv for kv in variables.items()] + list(targets))
 
@@ -363,6 +372,7 @@ class Job:
             after.followers.append(self)
 
     def ready(self):
+        """May it start: is the job it comes after done?"""
         return self.after is None or self.after.done
 
     def priority(self):
@@ -376,6 +386,7 @@ def host_jobs(run, setup):
     jobs = []
     for fmt in HOST_FORMATS:
         def fn(fmt=fmt):
+            """Build and run the test binary of PTE format fmt."""
             log = os.path.join(run.logs, "host-%s.log" % fmt)
             binary = "build/host/mm_test-" + fmt
             cmd = "%s && %s" % (" ".join(make_argv({}, binary)), binary)
@@ -387,6 +398,7 @@ def host_jobs(run, setup):
         jobs.append(Job("host %s" % fmt, 1, fn))
 
     def help_fn():
+        """tests/check-help.sh: make help lists every knob and target."""
         log = os.path.join(run.logs, "help.log")
         status, secs = run_logged(["tests/check-help.sh"], setup.env, log,
                                   setup.timeout)
@@ -404,6 +416,7 @@ def build_job(run, setup, column):
     job = None
 
     def fn():
+        """make, for the column's build directory."""
         status, secs = run_logged(make_argv(make_vars(setup, column)),
                                   setup.env, log, 10 * setup.timeout)
         job.ok = status == 0
@@ -420,6 +433,7 @@ def gdb_job(run, setup, column, build):
     log = os.path.join(run.logs, "%s-gdb.log" % slug(name))
 
     def fn():
+        """check.sh on a port of its own; its verdict is the row."""
         if not build.ok:
             return []
         v = make_vars(setup, column)
@@ -429,8 +443,10 @@ def gdb_job(run, setup, column, build):
         out = log + ".verdict"
         argv = ["tests/gdb/check.sh", matrix.make_arch(column)[0]] + \
             ["%s=%s" % kv for kv in v.items()]
-        run.boot_number(name)
+        say("[%s] boot %d: the gdb commands (tests/gdb/check.sh, CPUS=2, "
+            "port %s) ..." % (name, run.boot_number(name), env["GDBPORT"]))
         status, secs = run_logged(argv, env, out, setup.timeout)
+        run.timed.append((secs, "[%s] the gdb commands" % name))
         verdict = last_line(out)
         if status == 77:
             say("  SKIP  %s" % verdict)
@@ -460,6 +476,7 @@ class Suite:
         self.estimate = None  # of the whole suite, from the times file
 
     def words(self, start):
+        """The kernel command line of the boot from test start on."""
         words = [self.check.words] + ["start=%d" % start] * (start > 0)
         for o in self.column.options:
             words += matrix.OPTIONS[o].words
@@ -468,6 +485,7 @@ class Suite:
     def job(self, build, start=0, estimate=None):
         """The job of the boot from test start on."""
         def fn():
+            """The boot, unless the build failed."""
             if not build.ok:
                 return []
             if self.estimate is None:
@@ -585,6 +603,7 @@ def column_jobs(run, setup, columns):
 
 
 def cores():
+    """The cores the boots may fill."""
     return os.cpu_count() or 1
 
 
@@ -614,6 +633,7 @@ def schedule(jobs, times):
     spent = {}
 
     def work(job):
+        """Run job in a thread of its own; hand back what follows it."""
         start = time.monotonic()
         try:
             follow = job.fn()
@@ -699,6 +719,7 @@ def parse_args(argv):
 
 
 def main(argv):
+    """Run what argv asks for. Return: the exit status."""
     knobs, opts = parse_args(argv)
     os.chdir(ROOT)
     timeout = int(knobs.pop("TIMEOUT", DEFAULT_TIMEOUT))
@@ -788,7 +809,10 @@ def boot_once(setup, narrowing, opts):
         ("-sv48" if narrowing.get("RISCV_MODE") == "sv48" else ""),
         int(narrowing.get("CPUS", "1")), narrowing.get("FORK", "cow"),
         narrowing.get("MEM", "256M"), (), ())
+    root, setup.build_root = setup.build_root, None
     v = make_vars(setup, column)
+    if root:  # for one boot, BUILD= is the build directory itself
+        v["BUILD"] = root
     log = opts["boot"]
     os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
     if subprocess.run(make_argv(v), cwd=ROOT, env=setup.env).returncode:
