@@ -29,6 +29,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -516,14 +517,14 @@ class Suite:
         self.run.timed.append((b.seconds, "[%s] %s" % (self.name, what)))
         self.seconds += b.seconds
         self.last_log = log
-        if self.plan is None:
-            self.plan = b.plan
         return self.judge(b, build, start, log)
 
     def judge(self, b, build, start, log):
         """Record boot b's results; a death fails the test running, or the
         boot when none was. Return: the job that resumes the suite after
         the last test b started, when the plan lists more."""
+        if self.plan is None:
+            self.plan = b.plan
         for number, name, ok, reason, secs in b.results:
             self.result(number, name, ok, reason, secs, log)
         last, plan = b.last(), b.plan
@@ -831,7 +832,14 @@ def boot_once(setup, narrowing, opts):
     return 0
 
 
+def stop(signum, frame):
+    """SIGTERM or SIGHUP: end as Ctrl-C would, every child with us."""
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     try:
         sys.exit(main(sys.argv[1:]))
     except KeyboardInterrupt:
