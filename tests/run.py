@@ -53,7 +53,7 @@ RUN = re.compile(r"^# run (\d+) (.+)$")
 RESULT = re.compile(r"^(not )?ok (\d+) (.+?)(?: # (.*))?$")
 BAIL = re.compile(r"^Bail out!\s*(.*)$")
 
-# ---- Running commands ---------------------------------------------------------
+# ---- Running commands -------------------------------------------------------
 
 # Child processes alive now, each its own process group, killed when the
 # runner stops early.
@@ -134,7 +134,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-# ---- One boot -------------------------------------------------------------------
+# ---- One boot ---------------------------------------------------------------
 
 
 class Boot:
@@ -231,7 +231,7 @@ def boot(argv, log, timeout):
     return b
 
 
-# ---- Results ----------------------------------------------------------------------
+# ---- Results ----------------------------------------------------------------
 
 
 class Run:
@@ -281,7 +281,7 @@ def say(text):
         print(text, flush=True)
 
 
-# ---- What a column runs ---------------------------------------------------------
+# ---- What a column runs -----------------------------------------------------
 
 
 class Setup:
@@ -353,7 +353,7 @@ def slug(text):
                   ).strip("-")
 
 
-# ---- Jobs ---------------------------------------------------------------------------
+# ---- Jobs -------------------------------------------------------------------
 
 
 class Job:
@@ -383,7 +383,8 @@ class Job:
 
 
 def host_jobs(run, setup):
-    """The host column: make check's test binaries, and make help."""
+    """The host column: make check's test binaries, make help, and the
+    runner's own tests."""
     jobs = []
     for fmt in HOST_FORMATS:
         def fn(fmt=fmt):
@@ -407,6 +408,16 @@ def host_jobs(run, setup):
                    log, last_line(log))
         return []
     jobs.append(Job("host help", 1, help_fn))
+
+    def runner_fn():
+        """tests/run_test.py: this runner on made-up consoles."""
+        log = os.path.join(run.logs, "runner.log")
+        status, secs = run_logged([sys.executable, "tests/run_test.py"],
+                                  setup.env, log, setup.timeout)
+        run.record("host", "runner reads result lines", status == 0, secs,
+                   log, "%s, log %s" % (last_line(log), log))
+        return []
+    jobs.append(Job("host runner", 1, runner_fn))
     return jobs
 
 
@@ -576,7 +587,7 @@ class Suite:
                 self.name, self.check.complete,
                 self.plan is not None and self.results == self.plan, 0.0,
                 self.last_log, "%d results for %s tests listed" % (
-                    self.results, self.plan if self.plan else "?"))
+                    self.results, "?" if self.plan is None else self.plan))
         return []
 
 
@@ -600,7 +611,7 @@ def column_jobs(run, setup, columns):
     return jobs
 
 
-# ---- Scheduling ---------------------------------------------------------------------
+# ---- Scheduling -------------------------------------------------------------
 
 
 def cores():
@@ -670,7 +681,7 @@ def schedule(jobs, times):
     times.update(spent)
 
 
-# ---- Reports ----------------------------------------------------------------------
+# ---- Reports ----------------------------------------------------------------
 
 
 def load_times():
