@@ -46,6 +46,9 @@ LOGS = "build/test-logs"
 TIMES = "build/test-times.json"
 HOST_FORMATS = ("x86_64", "riscv", "riscv-sv48")  # the Makefile's
 DEFAULT_TIMEOUT = 120
+# Seconds a job takes, until the times file knows better: a user suite
+# is the long one, the rest take a few seconds.
+FIRST_GUESS = {"user": 15.0, "build": 10.0}
 SLOWEST_SHOWN = 8
 
 PLAN = re.compile(r"^1\.\.(\d+)$")
@@ -629,15 +632,18 @@ def shadow_time(running, need, free, now):
     return now
 
 
-def schedule(jobs, times):
+def schedule(jobs, times, salt=""):
     """Run jobs, and the jobs they return, on the machine's cores: the
     longest chains first, a shorter job in a gap only when it ends before
     the head of the queue could start anyway. times holds each job key's
-    seconds of the last run (the estimates), and gets this run's."""
+    seconds of the last run (the estimates), and gets this run's, under
+    the key and salt (the make variables: TESTS= changes the times)."""
     pending = list(jobs)
     for j in pending:
         if j.estimate is None:
-            j.estimate = times.get(j.key, 5.0)
+            j.estimate = times.get(j.key + salt, next(
+                (t for w, t in FIRST_GUESS.items() if w in j.key.split()),
+                3.0))
     running = {}  # job -> (expected end, weight)
     finished = queue.Queue()
     free = cores()
@@ -673,7 +679,8 @@ def schedule(jobs, times):
         job, follow, secs = finished.get()
         free += running.pop(job)[1]
         job.done = True
-        spent[job.key] = spent.get(job.key, 0.0) + secs
+        key = job.key + salt
+        spent[key] = spent.get(key, 0.0) + secs
         for f in follow:
             if f.estimate is None:
                 f.estimate = 1.0
@@ -761,7 +768,8 @@ def run_matrix(setup, columns, opts):
         jobs = (host_jobs(run, setup) if opts["table"] == "test" else []) \
             + column_jobs(run, setup, columns)
         start = time.monotonic()
-        schedule(jobs, times)
+        schedule(jobs, times, "".join(
+            " %s=%s" % kv for kv in sorted(setup.passed.items())))
         save_times(times)
         xml = os.path.join(logs if n > 1 else "build", "test-results.xml")
         md = os.path.join(logs if n > 1 else "build", "test-matrix.md")
