@@ -13,7 +13,7 @@ starts, "ok N name" or "not ok N name # reason", and "Bail out! why" when
 the kernel gives up; a boot that dies (panic, hang, QEMU refusing to
 start) fails the test that was running and the next boot resumes after it.
 
-VAR=value: ARCH, CPUS, FORK, MEM and RISCV_MODE narrow the matrix
+VAR=value: ARCH, CPUS, FORK, MEM, RISCV_MODE and OPTIONS narrow the matrix
 (tests/matrix.py, narrow); TIMEOUT is the seconds one boot may take; any
 other variable goes to every make the runner runs (TESTS=, EXTRA_TESTS=,
 ...). --repeat N runs it all N times, each run's logs apart, and lists
@@ -67,16 +67,16 @@ live_lock = threading.Lock()
 def child_env(drop):
     """The environment of the runner's children: without make's own
     variables, nor those in drop (the runner passes them explicitly)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in drop and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL",
-                                          "MAKEOVERRIDES")}
-    return env
+    make_own = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    return {k: v for k, v in os.environ.items()
+            if k not in drop and k not in make_own}
 
 
 def spawn(argv, env, **kw):
     """Start argv in a process group of its own, noted in live."""
     p = subprocess.Popen(argv, env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
                          start_new_session=True, **kw)
+    p.killed = False
     with live_lock:
         live.add(p)
     return p
@@ -91,7 +91,8 @@ def reap(p):
 
 
 def kill(p):
-    """End p's whole process group."""
+    """End p's whole process group; note that it was killed."""
+    p.killed = True
     try:
         os.killpg(p.pid, 9)
     except (ProcessLookupError, PermissionError):
@@ -116,8 +117,7 @@ def run_logged(argv, env, log, timeout):
         except subprocess.TimeoutExpired:
             kill(p)
         status = reap(p)
-    timed_out = time.monotonic() - start >= timeout
-    return (None if timed_out else status), time.monotonic() - start
+    return (None if p.killed else status), time.monotonic() - start
 
 
 def last_line(path):
@@ -223,7 +223,7 @@ def boot(argv, log, timeout):
         timer.cancel()
         status = reap(p)
     b.seconds = time.monotonic() - start
-    b.status = None if b.seconds >= timeout else status
+    b.status = None if p.killed else status
     with open(errpath, errors="replace") as f:
         text = f.read()
     b.stderr = next((l.strip() for l in text.splitlines() if l.strip()), "")
