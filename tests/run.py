@@ -632,23 +632,37 @@ def shadow_time(running, need, free, now):
     return now
 
 
+def startable(ready, free, running, now):
+    """Of the ready jobs (best first), those to start now on free cores:
+    each that fits, in order; after the first that does not, only those
+    that end before it could start anyway (shadow_time)."""
+    chosen, shadow = [], None
+    for j in ready:
+        if j.weight > free:
+            if shadow is None:
+                shadow = shadow_time(running, j.weight, free, now)
+        elif shadow is None or now + j.estimate <= shadow:
+            chosen.append(j)
+            free -= j.weight
+    return chosen
+
+
+def first_guess(key):
+    """A job's seconds before any run measured it."""
+    return next((t for w, t in FIRST_GUESS.items() if w in key.split()), 3.0)
+
+
 def schedule(jobs, times, salt=""):
-    """Run jobs, and the jobs they return, on the machine's cores: the
-    longest chains first, a shorter job in a gap only when it ends before
-    the head of the queue could start anyway. times holds each job key's
-    seconds of the last run (the estimates), and gets this run's, under
-    the key and salt (the make variables: TESTS= changes the times)."""
-    pending = list(jobs)
+    """Run jobs, and the jobs they return, on the machine's cores, the
+    longest chains first (startable). times holds each job key's seconds
+    of the last run (the estimates), and gets this run's, under the key
+    and salt (the make variables: TESTS= changes the times).
+    Return: [(job key, error)] for each job that broke (a runner bug)."""
+    pending, running, spent, errors = list(jobs), {}, {}, []
     for j in pending:
-        if j.estimate is None:
-            j.estimate = times.get(j.key + salt, next(
-                (t for w, t in FIRST_GUESS.items() if w in j.key.split()),
-                3.0))
-    running = {}  # job -> (expected end, weight)
+        j.estimate = times.get(j.key + salt, first_guess(j.key))
     finished = queue.Queue()
     free = cores()
-
-    spent = {}
 
     def work(job):
         """Run job in a thread of its own; hand back what follows it."""
@@ -656,7 +670,7 @@ def schedule(jobs, times, salt=""):
         try:
             follow = job.fn()
         except Exception as e:  # a runner bug must not hang the run
-            say("  runner error in %s: %r" % (job.key, e))
+            errors.append((job.key, repr(e)))
             follow = []
         finished.put((job, follow, time.monotonic() - start))
 
@@ -664,14 +678,7 @@ def schedule(jobs, times, salt=""):
         now = time.monotonic()
         ready = sorted((j for j in pending if j.ready()),
                        key=lambda j: -j.priority())
-        shadow = None
-        for j in ready:
-            if j.weight > free:
-                if shadow is None:
-                    shadow = shadow_time(running, j.weight, free, now)
-                continue
-            if shadow is not None and now + j.estimate > shadow:
-                continue
+        for j in startable(ready, free, running, now):
             pending.remove(j)
             running[j] = (now + j.estimate, j.weight)
             free -= j.weight
@@ -679,13 +686,10 @@ def schedule(jobs, times, salt=""):
         job, follow, secs = finished.get()
         free += running.pop(job)[1]
         job.done = True
-        key = job.key + salt
-        spent[key] = spent.get(key, 0.0) + secs
-        for f in follow:
-            if f.estimate is None:
-                f.estimate = 1.0
+        spent[job.key + salt] = spent.get(job.key + salt, 0.0) + secs
         pending += follow
     times.update(spent)
+    return errors
 
 
 # ---- Reports ----------------------------------------------------------------
@@ -758,32 +762,39 @@ def run_matrix(setup, columns, opts):
         return 1
     shutil.rmtree(LOGS, ignore_errors=True)
     times = load_times()
-    runs = []
-    for i in range(1, n + 1):
-        logs = LOGS if n == 1 else os.path.join(LOGS, "run-%d" % i)
-        os.makedirs(logs, exist_ok=True)
-        run = Run(logs, "run %d of %d" % (i, n) if n > 1 else "")
-        if n > 1:
-            say("== %s" % run.label)
-        jobs = (host_jobs(run, setup) if opts["table"] == "test" else []) \
-            + column_jobs(run, setup, columns)
-        start = time.monotonic()
-        schedule(jobs, times, "".join(
-            " %s=%s" % kv for kv in sorted(setup.passed.items())))
-        save_times(times)
-        xml = os.path.join(logs if n > 1 else "build", "test-results.xml")
-        md = os.path.join(logs if n > 1 else "build", "test-matrix.md")
-        report(run, xml, md, n == 1)
-        say("%s%d passed, %d failed in %.0f s" % (
-            run.label + ": " if run.label else "", run.passed(),
-            run.failed(), time.monotonic() - start))
-        runs.append(run)
+    runs = [run_once(setup, columns, opts["table"] == "test", times, i, n)
+            for i in range(1, n + 1)]
     if n > 1:
         flakes(runs)
     passed = sum(r.passed() for r in runs)
     failed = sum(r.failed() for r in runs)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def run_once(setup, columns, host, times, i, n):
+    """Run i of n: every job, then its reports (in build/, or beside its
+    logs in build/test-logs/run-I when there are several).
+    Return: its Run."""
+    logs = LOGS if n == 1 else os.path.join(LOGS, "run-%d" % i)
+    os.makedirs(logs, exist_ok=True)
+    run = Run(logs, "run %d of %d" % (i, n) if n > 1 else "")
+    if n > 1:
+        say("== %s" % run.label)
+    jobs = (host_jobs(run, setup) if host else []) + \
+        column_jobs(run, setup, columns)
+    start = time.monotonic()
+    for key, error in schedule(jobs, times, "".join(
+            " %s=%s" % kv for kv in sorted(setup.passed.items()))):
+        run.record("runner", key, False, 0.0, "", "runner error: " + error)
+    save_times(times)
+    where = logs if n > 1 else "build"
+    report(run, os.path.join(where, "test-results.xml"),
+           os.path.join(where, "test-matrix.md"), n == 1)
+    say("%s%d passed, %d failed in %.0f s" % (
+        run.label + ": " if run.label else "", run.passed(), run.failed(),
+        time.monotonic() - start))
+    return run
 
 
 def tools_present(setup, columns, host):

@@ -122,6 +122,31 @@ class JudgeTest(unittest.TestCase):
         self.assertEqual(s.run.results, [])
 
 
+class ScheduleTest(unittest.TestCase):
+    def job(self, weight, estimate):
+        j = run.Job("j", weight, list)
+        j.estimate = estimate
+        return j
+
+    def test_a_gap_takes_only_what_ends_in_time(self):
+        running = {self.job(1, 10): (10.0, 1)}  # ends at 10 s
+        two, long_one, short = self.job(2, 30), self.job(1, 20), \
+            self.job(1, 5)
+        self.assertEqual(run.startable([two, long_one, short], 1, running,
+                                       0.0), [short])
+
+    def test_in_order_while_they_fit(self):
+        a, b, c = self.job(1, 9), self.job(1, 8), self.job(1, 7)
+        self.assertEqual(run.startable([a, b, c], 2, {}, 0.0), [a, b])
+
+    def test_everything_runs_once(self):
+        done = []
+        jobs = [run.Job("k%d" % i, 1 + i % 2, lambda i=i: done.append(i)
+                        or []) for i in range(5)]
+        self.assertEqual(run.schedule(jobs, {}), [])
+        self.assertEqual(sorted(done), list(range(5)))
+
+
 class NarrowTest(unittest.TestCase):
     def labels(self, **knobs):
         return [matrix.label(c) for c in matrix.narrow(matrix.COLUMNS,
