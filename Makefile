@@ -45,6 +45,7 @@ endif
 # The arch as the build directory names it: riscv-sv48 for RISCV_MODE=sv48.
 BUILD_ARCH := $(ARCH)$(if $(filter riscv-sv48,$(ARCH)-$(RISCV_MODE)),-sv48)
 ## knob BUILD: where objects go; each fork flavour and RISC-V mode its own
+##     (make test: the folder of every column's build directory)
 BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
