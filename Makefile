@@ -63,9 +63,10 @@ include arch/$(ARCH)/arch.mk
 # SANITIZE=1: every kernel object (user programs are not affected) with
 # UBSan, whose handlers are the kernel's own (lib/ubsan.c), and canaries in
 # every frame with an array or an address-taken local (lib/stackguard.c).
-# Every check of -fsanitize=undefined is on; docs/testing.md says why
-# alignment is not one of them.
-SANITIZE_CFLAGS := -fsanitize=undefined -fno-sanitize=alignment \
+# Every check of -fsanitize=undefined, alignment included (the kernel
+# makes no unaligned access on purpose), and bounds-strict, which also
+# checks an array at the end of a struct (docs/testing.md, "Sanitizers").
+SANITIZE_CFLAGS := -fsanitize=undefined,bounds-strict \
 	-fstack-protector-strong $(ARCH_STACK_GUARD_CFLAGS)
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \

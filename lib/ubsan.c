@@ -237,8 +237,8 @@ void __ubsan_handle_load_invalid_value(const struct ubsan_overflow *d,
 static const char *const ubsan_access[] = {
     "load of", "store to", "reference binding to", "member access within"};
 
-/* A null, misaligned or too small object (-fsanitize=null, object-size;
- * alignment is off, see the Makefile). */
+/* A null, misaligned or too small object (-fsanitize=null, alignment,
+ * object-size). */
 void __ubsan_handle_type_mismatch_v1(const struct ubsan_type_mismatch *d,
 				     uintptr_t p)
 {
