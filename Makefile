@@ -33,6 +33,8 @@ FORK ?= cow
 TEST_ARCHES ?= $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64 riscv)
 ## knob RISCV_MODE: RISC-V paging: sv39 (3 levels) or sv48 (4 levels)
 RISCV_MODE ?= sv39
+## knob SANITIZE: 1 builds the kernel with UBSan and stack canaries
+SANITIZE ?= 0
 
 ifeq ($(filter $(ARCH),x86_64 riscv),)
 $(error ARCH must be x86_64 or riscv, not '$(ARCH)')
@@ -43,27 +45,47 @@ endif
 ifeq ($(filter $(RISCV_MODE),sv39 sv48),)
 $(error RISCV_MODE must be sv39 or sv48, not '$(RISCV_MODE)')
 endif
+ifeq ($(filter $(SANITIZE),0 1),)
+$(error SANITIZE must be 0 or 1, not '$(SANITIZE)')
+endif
 
 # The arch as the build directory names it: riscv-sv48 for RISCV_MODE=sv48.
 BUILD_ARCH := $(ARCH)$(if $(filter riscv-sv48,$(ARCH)-$(RISCV_MODE)),-sv48)
-## knob BUILD: where objects go; each fork flavour and RISC-V mode its own
-BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)
+## knob BUILD: where objects go; each fork flavour, RISC-V mode and
+##      SANITIZE its own
+BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)$(if \
+	$(filter 1,$(SANITIZE)),-sanitize)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
 
 include arch/$(ARCH)/arch.mk
 
+# SANITIZE=1: every kernel object (user programs are not affected) with
+# UBSan, whose handlers are the kernel's own (lib/ubsan.c), and canaries in
+# every frame with an array or an address-taken local (lib/stackguard.c).
+# Every check of -fsanitize=undefined, alignment included (the kernel
+# makes no unaligned access on purpose), and bounds-strict, which also
+# checks an array at the end of a struct (docs/testing.md, "Sanitizers").
+SANITIZE_CFLAGS := -fsanitize=undefined,bounds-strict \
+	-fstack-protector-strong $(ARCH_STACK_GUARD_CFLAGS)
+
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-fno-tree-loop-distribute-patterns \
-	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
+	-fno-pic -fno-pie -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -fno-common -MMD -MP \
 	-I. -Iarch/$(ARCH)/include -Iarch/include $(ARCH_CFLAGS) \
-	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0)
+	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0) \
+	$(if $(filter 1,$(SANITIZE)),$(SANITIZE_CFLAGS),-fno-stack-protector) \
+	-DKERNEL_SANITIZE=$(SANITIZE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,arch/$(ARCH)/kernel.ld
 
-KSRCS := $(wildcard kernel/*.c kernel/*.S mm/*.c lib/*.c) $(ARCH_SRCS)
+# lib/ubsan.c, the UBSan handlers, only with SANITIZE=1, and never checked
+# itself (a failed check in a handler would call it again).
+KSRCS := $(filter-out $(if $(filter 1,$(SANITIZE)),,lib/ubsan.c), \
+	$(wildcard kernel/*.c kernel/*.S mm/*.c lib/*.c) $(ARCH_SRCS))
+$(BUILD)/lib/ubsan.c.o: CFLAGS += -fno-sanitize=undefined
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 # User programs and the initrd: USER_INITRD.

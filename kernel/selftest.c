@@ -433,6 +433,48 @@ static void fault_stack_overflow(void)
 	kprintf("selftest: deep() returned %u\n", deep(0));
 }
 
+/* ---- Sanitizers (SANITIZE=1) ---------------------------------------------
+ * Without SANITIZE=1 no check exists to trip: the test says "skipped" and
+ * ends the boot as one with nothing failed. */
+static void skip_unless_sanitized(const char *name)
+{
+	if (KERNEL_SANITIZE)
+		return;
+	kprintf("selftest %s: skipped (needs a SANITIZE=1 kernel)\n", name);
+	kprintf("selftest: 0 passed, 0 failed\n");
+	arch_poweroff(0);
+}
+
+/* A signed overflow, on a value the compiler cannot fold: UBSan must
+ * report it and panic naming fault_ubsan. */
+static void fault_ubsan(void)
+{
+	volatile int big = __INT_MAX__;
+	int sum;
+
+	skip_unless_sanitized("fault_ubsan");
+	kprintf("selftest: adding 1 to %d\n", big);
+	sum = big + 1;
+	kprintf("selftest: the sum was %d\n", sum);
+}
+
+/* Overrun a local array by one word, through a pointer whose origin the
+ * compiler cannot see (so neither its warnings nor UBSan's object-size
+ * check know the array): the canary right above the array changes, and
+ * the return must panic naming fault_canary. */
+static void fault_canary(void)
+{
+	char buf[16];
+	volatile char *p = buf;
+
+	skip_unless_sanitized("fault_canary");
+	__asm__ volatile("" : "+r"(p));
+	kprintf("selftest: writing %zu bytes into a %zu-byte array at %p\n",
+		sizeof(buf) + sizeof(uintptr_t), sizeof(buf), (void *)p);
+	for (size_t i = 0; i < sizeof(buf) + sizeof(uintptr_t); i++)
+		p[i] = 0x5a;
+}
+
 struct selftest {
 	const char *name;
 	int cpus;	     /* CPUs it needs; "all" skips it with fewer */
@@ -455,6 +497,8 @@ static const struct selftest tests[] = {
     {"fault_user_exec", 1, NULL, fault_user_exec},
     {"fault_trap", 1, NULL, fault_trap},
     {"fault_stack_overflow", 1, NULL, fault_stack_overflow},
+    {"fault_ubsan", 1, NULL, fault_ubsan},
+    {"fault_canary", 1, NULL, fault_canary},
 };
 
 static int online_cpus(void)

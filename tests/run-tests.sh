@@ -42,13 +42,17 @@ log= # the log of the result being recorded
 
 # label COLUMN: the column's name in results: "host", "riscv cpus=2",
 # "x86_64 cpus=1 eager" (FORK=eager), "riscv-sv48 cpus=1", "riscv cpus=2
-# fault_sleep" (-faultsleep: the kernel command line has fault_sleep=1)
-# and the like.
+# fault_sleep" (-faultsleep: the kernel command line has fault_sleep=1),
+# "x86_64 cpus=2 sanitize" (-sanitize: SANITIZE=1) and the like.
 label() {
 	local column=$1 cpus=1 fork="" arch knob=""
 	if [[ $column == host ]]; then
 		echo host
 		return
+	fi
+	if [[ $column == *-sanitize* ]]; then
+		knob=" sanitize"
+		column=${column/-sanitize/}
 	fi
 	if [[ $column == *-faultsleep ]]; then
 		knob=" fault_sleep"
@@ -90,21 +94,23 @@ record() {
 }
 
 # make_for COLUMN ARGS...: make for a matrix column: "x86_64", "riscv",
-# "riscv-sv48" (RISCV_MODE=sv48), "x86_64-eager" (the FORK=eager build) or
-# "<arch>-cpus2" (two CPUs, run truly in parallel by multi-threaded TCG).
+# "riscv-sv48" (RISCV_MODE=sv48), "x86_64-eager" (the FORK=eager build),
+# "<arch>-sanitize" (the SANITIZE=1 build) or "<arch>[-sanitize]-cpus2"
+# (two CPUs, run truly in parallel by multi-threaded TCG).
 # With BUILD_ROOT set, each column builds in $BUILD_ROOT/<column> instead
 # of build/<column> (to run the matrix beside another build).
 make_for() {
-	local column=${1%-faultsleep} fork=cow cpus=1 extra="" mode=sv39
+	local column=${1%-faultsleep} fork=cow cpus=1 extra="" mode=sv39 sanitize=0
 	shift
 	[[ $column == *-eager ]] && fork=eager
+	[[ $column == *-sanitize* ]] && sanitize=1
 	[[ $column == *-sv48* ]] && mode=sv48
 	if [[ $column == *-cpus2 ]]; then
 		cpus=2
 		extra="-accel tcg,thread=multi"
 	fi
 	make -s --no-print-directory ARCH="${column%%-*}" RISCV_MODE=$mode \
-		FORK=$fork CPUS=$cpus QEMUEXTRA="$extra" \
+		FORK=$fork CPUS=$cpus SANITIZE=$sanitize QEMUEXTRA="$extra" \
 		${BUILD_ROOT:+BUILD="$BUILD_ROOT/${column%-cpus2}"} "$@"
 }
 
@@ -145,7 +151,9 @@ why_boot() {
 	if [[ $status == 124 ]]; then
 		echo "boot hung (no exit within ${TIMEOUT}s), log $log"
 	else
-		grep -m1 -E '^panic:' "$log" || echo "exit status $status, log $log"
+		# A UBSan report (SANITIZE=1) says more than its panic.
+		grep -m1 -E '^(ubsan|panic):' "$log" ||
+			echo "exit status $status, log $log"
 	fi
 }
 
@@ -252,6 +260,29 @@ check_stack_overflow() {
 		"a panic on fault_stack_overflow"
 	judge_panic "$1" fault_stack_overflow "panic: kernel stack overflow: " \
 		"(deep+0x" fault_stack_overflow
+}
+
+# check_ubsan COLUMN: in a SANITIZE=1 kernel, the signed overflow of
+# selftest fault_ubsan must be reported as such, with its place, and
+# panic naming fault_ubsan.
+check_ubsan() {
+	local want="signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'"
+	boot "$1" fault_ubsan 256M "selftest=fault_ubsan" "a UBSan report"
+	if ! grep -qxE "ubsan: kernel/selftest\.c:[0-9]+:[0-9]+: ${want//+/\\+}" "$log"; then
+		record "panic on fault_ubsan" "$1" 0 "$secs" \
+			"no line 'ubsan: kernel/selftest.c:L:C: $want'; got: $(grep -m1 -E '^(ubsan|panic)' "$log")"
+		return
+	fi
+	judge_panic "$1" fault_ubsan "panic: undefined behaviour at kernel/selftest.c:" \
+		" in fault_ubsan+0x" fault_ubsan
+}
+
+# check_canary COLUMN: in a SANITIZE=1 kernel, the overrun of selftest
+# fault_canary must panic as stack smashing, naming fault_canary.
+check_canary() {
+	boot "$1" fault_canary 256M "selftest=fault_canary" "a stack canary"
+	judge_panic "$1" fault_canary "panic: stack smashing detected in fault_canary+0x" \
+		"fault_canary+0x" fault_canary
 }
 
 # check_low_memory ARCH: the course's low-memory test, a chain of 35 live
@@ -405,6 +436,20 @@ for arch in "${ARCHES[@]}"; do
 	echo "== $arch with fault_sleep=1"
 	check_user_tests "$arch-faultsleep"
 	check_user_tests "$arch-cpus2-faultsleep"
+done
+
+# SANITIZE=1: the kernel with UBSan and stack canaries (lib/ubsan.c,
+# lib/stackguard.c). Its two deliberate faults must be caught as such; the
+# self-tests and the user suite, at CPUS=1 and 2, must pass: a report
+# panics, so 0 failures means 0 reports.
+for arch in "${ARCHES[@]}"; do
+	echo "== $arch with SANITIZE=1"
+	build "$arch-sanitize" || continue
+	check_ubsan "$arch-sanitize"
+	check_canary "$arch-sanitize"
+	check_selftests "$arch-sanitize-cpus2" pmem kmalloc kmap vpmap timer ksyms ipi
+	check_user_tests "$arch-sanitize"
+	check_user_tests "$arch-sanitize-cpus2"
 done
 
 # The eager-copy fork, the baseline copy-on-write is measured against, must

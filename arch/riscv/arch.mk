@@ -5,6 +5,8 @@ CC_ARCH := riscv64-unknown-elf-gcc
 ARCH_MODE_CFLAGS := $(if $(filter sv48,$(RISCV_MODE)),-DRISCV_SV48=1)
 ARCH_CFLAGS := -march=rv64gc -mabi=lp64 -mcmodel=medany -mno-relax \
 	$(ARCH_MODE_CFLAGS)
+# SANITIZE=1's canary: gcc's default on RISC-V, the global __stack_chk_guard.
+ARCH_STACK_GUARD_CFLAGS := -mstack-protector-guard=global
 ARCH_SRCS := $(wildcard arch/riscv/*.c arch/riscv/*.S)
 QEMU := qemu-system-riscv64
 OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin

@@ -8,10 +8,12 @@
 #include <arch/arch.h>
 
 #include "arch/riscv/boot_layout.h"
+#include "arch/riscv/csr.h"
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/platform.h"
 #include "lib/cpu.h"
 #include "lib/kprintf.h"
+#include "lib/stackguard.h"
 #include "lib/string.h"
 #include "mm/pmem.h"
 
@@ -37,6 +39,24 @@ unsigned long riscv_boot_hartid;
 uint64_t riscv_timebase_hz;
 
 static struct boot_info bi;
+static const void *boot_fdt; /* the loader's device tree */
+
+/* The time CSR (ticks since reset), xor /chosen's rng-seed folded into 64
+ * bits when the device tree has one (QEMU's virt gives 32 random bytes).
+ * The device tree readers it calls return before the guard changes. */
+STACK_GUARD_EXEMPT uint64_t arch_boot_entropy(void)
+{
+	uint64_t e = csr_read(time);
+	int chosen = fdt_valid(boot_fdt) ? fdt_path(boot_fdt, "/chosen") : -1;
+	const uint8_t *seed = NULL;
+	int len = 0;
+
+	if (chosen >= 0)
+		seed = fdt_prop(boot_fdt, chosen, "rng-seed", &len);
+	for (int i = 0; seed && i < len; i++)
+		e ^= (uint64_t)seed[i] << (8 * (i % 8));
+	return e;
+}
 
 /* Copy /chosen's bootargs and initrd location into bi. The initrd bounds
  * are one or two cells, whichever length the loader wrote. */
@@ -63,13 +83,16 @@ static void read_chosen(const void *fdt)
 }
 
 /* Called by entry.S with the hart id and the device tree's physical
- * address. Never returns: ends in kmain. */
-noreturn void riscv_boot(unsigned long hartid, paddr_t fdt_pa)
+ * address. Never returns: ends in kmain. Without a canary: it is on the
+ * stack when the guard is set. */
+STACK_GUARD_EXEMPT noreturn void riscv_boot(unsigned long hartid,
+					    paddr_t fdt_pa)
 {
 	const void *fdt;
 
 	kmap_offset = KMAP_BASE;
-	fdt = P2V(fdt_pa);
+	fdt = boot_fdt = P2V(fdt_pa);
+	stack_guard_init(arch_boot_entropy());
 	arch_cpu_set(&cpus[0]); /* so that kprintf and panic can lock */
 	riscv_boot_hartid = hartid;
 	uart_init(fdt_valid(fdt) ? fdt : NULL);

@@ -12,6 +12,7 @@
 #include "arch/x86_64/uart.h"
 #include "lib/cpu.h"
 #include "lib/kprintf.h"
+#include "lib/stackguard.h"
 #include "lib/string.h"
 #include "mm/pmem.h"
 
@@ -121,11 +122,13 @@ static void read_modules(const struct hvm_start_info *si)
 }
 
 /* Called by entry.S on boot_stack, with the boot page tables live and
- * kmap_offset set; si_pa is the physical hvm_start_info from %ebx. */
-noreturn void pvh_boot(paddr_t si_pa)
+ * kmap_offset set; si_pa is the physical hvm_start_info from %ebx. Without
+ * a canary: it is on the stack when the guard is set. */
+STACK_GUARD_EXEMPT noreturn void pvh_boot(paddr_t si_pa)
 {
 	const struct hvm_start_info *si = P2V(si_pa);
 
+	stack_guard_init(arch_boot_entropy());
 	arch_cpu_set(&cpus[0]); /* kprintf's lock needs mycpu() */
 	uart_init();
 	if (si->magic != HVM_START_MAGIC)

@@ -5,7 +5,10 @@
  * lists it for porters.
  *
  * Boot contract: the arch's entry code runs on `boot_stack` in the kernel
- * image's high-half addresses with kmap_offset = KMAP_BASE, calls
+ * image's high-half addresses with kmap_offset = KMAP_BASE. Its first C
+ * function, which never returns and has no stack canary
+ * (STACK_GUARD_EXEMPT, lib/stackguard.h), calls
+ * stack_guard_init(arch_boot_entropy()) before any other function; then
  * arch_cpu_set(&cpus[0]) before any output (kprintf takes a lock, and locks
  * use the per-CPU record), fills a struct boot_info and calls kmain.
  */
@@ -50,6 +53,13 @@ struct boot_info {
  * spare page right below it, which kmap_init turns into a guard page. */
 #define KSTACK_SIZE (4 * PAGE_SIZE)
 extern char boot_stack[];
+
+/* 64 bits that differ from boot to boot, for the stack canaries' guard
+ * (not for cryptography): x86_64 mixes the TSC with the CMOS clock, and
+ * RDRAND when CPUID has it; RISC-V the device tree's /chosen rng-seed, or
+ * only the time CSR when there is none. Runs before anything else: no
+ * console, no traps, the boot page table; has no stack canary. */
+uint64_t arch_boot_entropy(void);
 
 /* Arch-neutral kernel entry (kernel/main.c). Called once on the boot CPU,
  * running in the kernel image's high-half addresses on a valid stack, with
