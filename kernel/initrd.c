@@ -1,13 +1,19 @@
 /*
  * Reading the cpio "newc" initrd. Each member is a 110-byte ASCII header
  * ("070701" and 13 eight-digit hex fields), its name, padding to 4 bytes,
- * its data, padding to 4 bytes; "TRAILER!!!" ends the archive.
+ * its data, padding to 4 bytes; "TRAILER!!!" ends the archive. The archive
+ * is the boot module, read in place through the direct map.
  */
 #include "kernel/initrd.h"
 
-#include "lib/string.h"
+#include <arch/arch.h>
 
-extern const char initrd_start[], initrd_end[];
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "mm/pmem.h"
+
+/* The archive, [initrd_start, initrd_end); empty until initrd_init. */
+static const char *initrd_start, *initrd_end;
 
 #define NEWC_HEADER 110
 #define NEWC_FILESIZE 6 /* field numbers, after the 6-byte magic */
@@ -82,4 +88,18 @@ bool initrd_find(const char *name, struct initrd_file *f)
 	while (*name == '/')
 		name++;
 	return scan(name, 0, f);
+}
+
+void initrd_init(const struct boot_info *bi)
+{
+	if (!bi->initrd_size) {
+		kprintf("initrd: none (QEMU was not given one): no programs\n");
+		return;
+	}
+	initrd_start = P2V(bi->initrd_base);
+	initrd_end = initrd_start + bi->initrd_size;
+	kprintf("initrd: [%p, %p) %lu KiB, kept in place as the files' data\n",
+		(void *)bi->initrd_base,
+		(void *)(bi->initrd_base + bi->initrd_size),
+		(unsigned long)(bi->initrd_size >> 10));
 }

@@ -1,9 +1,12 @@
-/* The initrd: a cpio "newc" archive of every user program, linked into the
- * kernel image. Read-only; files are found by bare name. */
+/* The initrd: a cpio "newc" archive of every user program, the boot module
+ * QEMU loads beside the kernel (docs/boot.md). Read-only; files are found
+ * by bare name; their data stays in the module's frames. */
 #ifndef KERNEL_INITRD_H
 #define KERNEL_INITRD_H
 
 #include "lib/types.h"
+
+struct boot_info;
 
 struct initrd_file {
 	const char *name; /* NUL-terminated, inside the archive */
@@ -12,6 +15,10 @@ struct initrd_file {
 	int index; /* position in the archive, from 0 (an inode number) */
 };
 
+/* Read the archive where the arch found the module (bi->initrd_*), which
+ * pmem_init has reserved and kmap_init mapped; with none, the initrd is
+ * empty (every lookup fails). Says which on the console. */
+void initrd_init(const struct boot_info *bi);
 /* Find a file by name (a leading "/" is ignored). Returns false when there
  * is no such file. */
 bool initrd_find(const char *name, struct initrd_file *f);

@@ -7,6 +7,7 @@
 #include <arch/arch.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/initrd.h"
 #include "kernel/proc.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
@@ -116,6 +117,7 @@ noreturn void kmain(struct boot_info *bi)
 	kmap_init(bi);
 	arch_devices_init();
 	vpmap_activate(vpmap_kernel());
+	initrd_init(bi);
 	kprintf("pmem: %lu frames, %lu free after the kernel page table\n",
 		(unsigned long)pmem_total(), (unsigned long)pmem_free_count());
 

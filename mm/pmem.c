@@ -6,8 +6,8 @@
  *   +------+------+------+------+------+------+----
  *   | used | free | free | slab | hole | free | ...
  *   +------+------+------+------+------+------+----
- *              |      ^             (holes and the kernel image are
- *              +------+              PAGE_RESERVED forever)
+ *              |      ^             (holes, the kernel image and the
+ *              +------+              initrd are PAGE_RESERVED forever)
  *            free list
  */
 #include "mm/pmem.h"
@@ -43,26 +43,43 @@ bool pmem_contains(paddr_t pa)
 		   PAGE_RESERVED;
 }
 
-/* The usable RAM ranges with [cut_base, cut_end) cut out: calls fn on each
- * piece that remains, page-aligned inward, skipping empty pieces. */
-static void for_each_piece(const struct boot_info *bi, paddr_t cut_base,
-			   paddr_t cut_end,
+/* What pmem_init keeps out of pmem, sorted by address and page-aligned
+ * outward: the kernel image and the initrd (the boot module). */
+static struct mem_range held[2];
+static int nheld;
+
+/* Add [base, base + size) to held, in address order. */
+static void hold(paddr_t base, uint64_t size)
+{
+	paddr_t lo = ROUND_DOWN(base, PAGE_SIZE);
+	paddr_t hi = ROUND_UP(base + size, PAGE_SIZE);
+	int i = nheld++;
+
+	for (; i > 0 && held[i - 1].base > lo; i--)
+		held[i] = held[i - 1];
+	held[i] = (struct mem_range){lo, hi - lo};
+}
+
+/* The usable RAM ranges minus the held ranges: calls fn on each piece that
+ * remains, page-aligned inward, skipping empty pieces. */
+static void for_each_piece(const struct boot_info *bi,
 			   void (*fn)(paddr_t, paddr_t, void *), void *arg)
 {
 	for (int i = 0; i < bi->nram; i++) {
 		paddr_t lo = ROUND_UP(bi->ram[i].base, PAGE_SIZE);
 		paddr_t hi =
 		    ROUND_DOWN(bi->ram[i].base + bi->ram[i].size, PAGE_SIZE);
-		paddr_t a = MIN(MAX(ROUND_DOWN(cut_base, PAGE_SIZE), lo), hi);
-		paddr_t b = MAX(MIN(ROUND_UP(cut_end, PAGE_SIZE), hi), lo);
 
-		if (cut_end <= lo || cut_base >= hi) { /* no overlap */
-			a = b = hi;
+		for (int h = 0; h < nheld && lo < hi; h++) {
+			paddr_t cut = held[h].base, end = cut + held[h].size;
+			if (end <= lo || cut >= hi)
+				continue;
+			if (lo < cut)
+				fn(lo, cut, arg);
+			lo = MIN(end, hi);
 		}
-		if (lo < a)
-			fn(lo, a, arg);
-		if (b < hi)
-			fn(b, hi, arg);
+		if (lo < hi)
+			fn(lo, hi, arg);
 	}
 }
 
@@ -120,7 +137,11 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	    ROUND_UP(((pmem_frames.hi - pmem_frames.lo) >> PAGE_SHIFT) *
 			 sizeof(struct page),
 		     PAGE_SIZE);
-	for_each_piece(bi, reserved_base, reserved_end, find_room, &array);
+	nheld = 0;
+	hold(reserved_base, reserved_end - reserved_base);
+	if (bi->initrd_size)
+		hold(bi->initrd_base, bi->initrd_size);
+	for_each_piece(bi, find_room, &array);
 	if (!array.found)
 		panic("pmem_init: no room for %lu bytes of struct page",
 		      (unsigned long)array.need);
@@ -130,7 +151,7 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	memset(pmem_frames.pages, 0, array.need);
 	free_list = NULL;
 	nfree = ntotal = 0;
-	for_each_piece(bi, reserved_base, reserved_end, add_free, &array);
+	for_each_piece(bi, add_free, &array);
 }
 
 paddr_t pmem_alloc(int flags)

@@ -34,15 +34,19 @@ struct mem_range {
 /*
  * What the boot path learned from the boot loader (PVH start info on x86_64,
  * the device tree on RISC-V). `ram` lists usable RAM only: firmware, boot
- * loader and device regions are already cut out; the kernel image is not
- * (pmem_init does that). Filled by the arch before kmain and never changed.
+ * loader and device regions are already cut out; the kernel image and the
+ * initrd are not (pmem_init keeps them out of the frame allocator). The
+ * initrd is the boot module QEMU loaded beside the kernel (the start info's
+ * module 0; /chosen's linux,initrd-start/end or its multiboot,ramdisk
+ * module): where it lies in RAM, its size in bytes. Filled by the arch
+ * before kmain and never changed.
  */
 struct boot_info {
 	struct mem_range ram[BOOT_MAX_RANGES];
 	int nram;
 	char cmdline[BOOT_CMDLINE_MAX]; /* "" when the loader gave none */
-	paddr_t initrd_base;		/* 0 when there is none */
-	uint64_t initrd_size;
+	paddr_t initrd_base;		/* inside ram; 0 when there is none */
+	uint64_t initrd_size;		/* 0 when there is none */
 };
 
 /* Kernel stacks are KSTACK_SIZE bytes. The arch's entry code provides the
