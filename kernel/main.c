@@ -114,10 +114,10 @@ noreturn void kmain(struct boot_info *bi)
 	banner(bi);
 
 	pmem_init(bi, kimage_v2p(_kernel_start), kimage_v2p(_kernel_end));
+	initrd_init(bi);
 	kmap_init(bi);
 	arch_devices_init();
 	vpmap_activate(vpmap_kernel());
-	initrd_init(bi);
 	kprintf("pmem: %lu frames, %lu free after the kernel page table\n",
 		(unsigned long)pmem_total(), (unsigned long)pmem_free_count());
 

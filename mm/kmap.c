@@ -3,8 +3,8 @@
  *
  *   KMAP_BASE + pa     every RAM frame, R+W, never X (image text, rodata
  *                      and symbol-table frames R only, so no alias makes
- *                      them writable; the initrd R only: it is the files'
- *                      one copy)
+ *                      them writable; the initrd R only while it holds
+ *                      the files' data)
  *   KIMAGE_OFFSET + pa the image: text R+X | rodata R | data, bss R+W |
  *                      symbol table R (the page under boot_stack left out:
  *                      a guard)
@@ -33,8 +33,8 @@ static void map_range(vaddr_t va, paddr_t pa, uint64_t size, unsigned perm)
 static unsigned direct_perm(const struct boot_info *bi, paddr_t pa)
 {
 	if (pa >= ROUND_DOWN(bi->initrd_base, PAGE_SIZE) &&
-	    pa < bi->initrd_base + bi->initrd_size)
-		return PERM_R;
+	    pa < bi->initrd_base + bi->initrd_size && !pmem_contains(pa))
+		return PERM_R; /* the initrd, still held: the files' data */
 	if (pa >= kimage_v2p(_text_start) && pa < kimage_v2p(_rodata_end))
 		return PERM_R;
 	if (pa >= kimage_v2p(_ksyms_start) && pa < kimage_v2p(_kernel_end))

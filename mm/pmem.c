@@ -96,6 +96,15 @@ static void find_room(paddr_t lo, paddr_t hi, void *arg)
 		p->found = lo;
 }
 
+/* Put pg on the free list (caller holds pmem_lock, or pmem_init runs). */
+static void free_push(struct page *pg)
+{
+	pg->kind = PAGE_FREE;
+	pg->next = free_list;
+	free_list = pg;
+	nfree++;
+}
+
 /* for_each_piece callback: put every frame in [lo, hi) on the free list,
  * except those holding the pages array and frame 0. */
 static void add_free(paddr_t lo, paddr_t hi, void *arg)
@@ -106,11 +115,7 @@ static void add_free(paddr_t lo, paddr_t hi, void *arg)
 		if (pa == 0 ||
 		    (pa >= array->found && pa < array->found + array->need))
 			continue;
-		struct page *pg = pmem_page(pa);
-		pg->kind = PAGE_FREE;
-		pg->next = free_list;
-		free_list = pg;
-		nfree++;
+		free_push(pmem_page(pa));
 		ntotal++;
 	}
 }
@@ -154,6 +159,22 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	for_each_piece(bi, add_free, &array);
 }
 
+void pmem_release(paddr_t base, uint64_t size)
+{
+	paddr_t lo = MAX(ROUND_DOWN(base, PAGE_SIZE), pmem_frames.lo);
+	paddr_t hi = MIN(ROUND_UP(base + size, PAGE_SIZE), pmem_frames.hi);
+
+	spin_lock(&pmem_lock);
+	for (paddr_t pa = hi; pa > lo;) {
+		struct page *pg = pmem_page(pa -= PAGE_SIZE);
+		if (pg->kind != PAGE_RESERVED)
+			pmem_bad_frame("pmem_release: not held", pa);
+		free_push(pg);
+		ntotal++;
+	}
+	spin_unlock(&pmem_lock);
+}
+
 paddr_t pmem_alloc(int flags)
 {
 	struct page *pg;
@@ -182,10 +203,7 @@ void pmem_last_unref(struct page *pg, paddr_t pa)
 	if (pg->refcount < 0 || pg->kind != PAGE_USED)
 		pmem_bad_frame("pmem_unref: free or reserved", pa);
 	spin_lock(&pmem_lock);
-	pg->kind = PAGE_FREE;
-	pg->next = free_list;
-	free_list = pg;
-	nfree++;
+	free_push(pg);
 	spin_unlock(&pmem_lock);
 }
 

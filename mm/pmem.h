@@ -57,6 +57,11 @@ static inline paddr_t V2P(const void *va)
 void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	       paddr_t reserved_end);
 
+/* Hand the frames of [base, base + size), page-aligned outward, which
+ * pmem_init held for the initrd, to the allocator: once its files are read
+ * from elsewhere. Panics on a frame that was not held. */
+void pmem_release(paddr_t base, uint64_t size);
+
 /* A free frame with reference count 1 (zeroed with PMEM_ZERO), or 0 when
  * memory is exhausted (for PMEM_USER: when only the reserve is left).
  * Never returns physical address 0. */

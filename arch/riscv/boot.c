@@ -101,6 +101,16 @@ static void read_chosen(const void *fdt)
 		initrd_from_module(fdt, chosen);
 }
 
+/* QEMU keeps no copy of a RISC-V initrd outside guest RAM (guest-loader
+ * and -initrd only write it into RAM): its frames stay. */
+bool arch_boot_module_reread(uint64_t off, void *dst, size_t len)
+{
+	(void)off;
+	(void)dst;
+	(void)len;
+	return false;
+}
+
 /* Called by entry.S with the hart id and the device tree's physical
  * address. Never returns: ends in kmain. */
 noreturn void riscv_boot(unsigned long hartid, paddr_t fdt_pa)

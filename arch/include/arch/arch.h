@@ -49,6 +49,14 @@ struct boot_info {
 	uint64_t initrd_size;		/* 0 when there is none */
 };
 
+/* Read len bytes at offset off of the initrd again, from a copy the boot
+ * loader keeps outside guest RAM, into dst (a kernel address in RAM: the
+ * direct map). Returns false, reading nothing, when the loader keeps no
+ * such copy or the range is not inside it; then the initrd's frames must
+ * stay. x86_64: QEMU's fw_cfg item of -initrd, by DMA; RISC-V: QEMU keeps
+ * none, always false. Callable from any CPU once kmain runs. */
+bool arch_boot_module_reread(uint64_t off, void *dst, size_t len);
+
 /* Kernel stacks are KSTACK_SIZE bytes. The arch's entry code provides the
  * boot CPU's stack as `boot_stack` (KSTACK_SIZE bytes, page-aligned) with one
  * spare page right below it, which kmap_init turns into a guard page. */
