@@ -87,8 +87,9 @@ static bool newc_next(const char *base, size_t total, size_t *pos,
 }
 
 /* Index every file of the archive [base, base + total) but "." (the
- * archive's own directory). Panics when kmalloc cannot hold the index. */
-static void index_archive(const char *base, size_t total)
+ * archive's own directory); returns how many. Panics when kmalloc cannot
+ * hold the index. */
+static int index_archive(const char *base, size_t total)
 {
 	struct initrd_entry **tail = &entries;
 	const char *name;
@@ -111,6 +112,7 @@ static void index_archive(const char *base, size_t total)
 		*tail = e;
 		tail = &e->next;
 	}
+	return n;
 }
 
 /* Does the loader hold a copy of the archive [base, base + total) that
@@ -134,15 +136,18 @@ static bool loader_has_copy(const char *base, size_t total)
 void initrd_init(const struct boot_info *bi)
 {
 	const char *base = P2V(bi->initrd_base);
+	int files;
 
 	if (!bi->initrd_size) {
 		kprintf("initrd: none (QEMU was not given one): no programs\n");
 		return;
 	}
-	index_archive(base, bi->initrd_size);
-	kprintf("initrd: [%p, %p) %lu KiB, ", (void *)bi->initrd_base,
+	files = index_archive(base, bi->initrd_size);
+	kprintf("initrd: [%p, %p) %lu KiB, %d files%s, ",
+		(void *)bi->initrd_base,
 		(void *)(bi->initrd_base + bi->initrd_size),
-		(unsigned long)(bi->initrd_size >> 10));
+		(unsigned long)(bi->initrd_size >> 10), files,
+		files ? "" : " (not a cpio newc archive?)");
 	if (loader_has_copy(base, bi->initrd_size)) {
 		pmem_release(bi->initrd_base, bi->initrd_size);
 		kprintf("read from the boot loader's copy: frames freed\n");
