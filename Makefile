@@ -108,9 +108,13 @@ include tests/bench/bench.mk
 include tests/bench/linux/linux.mk
 .DEFAULT_GOAL := all
 
+# What QEMU loads: the kernel, and the initrd as a boot module beside it
+# (QEMU_MODULES, arch/$(ARCH)/arch.mk; docs/boot.md).
+BOOT_FILES := $(KERNEL) $(USER_INITRD)
+
 .PHONY: all qemu qemu-cmd qemu-gdb gdb gdb-check check soak soak-smp test clean deps help compile_commands.json
-## all: build build/ARCH[-eager]/kernel.elf (the default)
-all: $(KERNEL)
+## all: build build/ARCH[-eager]/kernel.elf and its initrd (the default)
+all: $(BOOT_FILES)
 
 # Tools are checked (and installed when missing) once per build directory.
 $(BUILD)/.deps: $(DEPS)
@@ -133,10 +137,6 @@ $(BUILD)/%.S.o: %.S $(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS    $<")
 	$(Q)$(CC_ARCH) $(ASFLAGS) -c $< -o $@
-
-# The initrd (user/user.mk) is part of the kernel image.
-$(BUILD)/kernel/initrd_blob.S.o: $(USER_INITRD)
-$(BUILD)/kernel/initrd_blob.S.o: ASFLAGS += -DINITRD_FILE='"$(USER_INITRD)"'
 
 # Two links, for symbolized backtraces (lib/ksyms.sh): the first with an
 # empty symbol table, the second with the table of the first one's text
@@ -174,20 +174,20 @@ $(KERNEL): $(KERNEL_FIRST) $(BUILD)/ksyms.S.o
 # ---- Running ------------------------------------------------------------------
 
 QEMU_CMD = $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic \
-	-no-reboot -kernel $(KERNEL) $(if $(CMDLINE),-append "$(CMDLINE)") \
-	$(QEMUEXTRA)
+	-no-reboot -kernel $(KERNEL) $(QEMU_MODULES) \
+	$(if $(CMDLINE),-append "$(CMDLINE)") $(QEMUEXTRA)
 
 ## qemu: build and boot the kernel (Ctrl-A X leaves QEMU)
-qemu: $(KERNEL)
+qemu: $(BOOT_FILES)
 	$(QEMU_CMD)
 
 ## qemu-cmd: the QEMU command line without -append (for the runner)
 qemu-cmd:
 	@echo $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic -no-reboot \
-		-kernel $(KERNEL) $(QEMUEXTRA)
+		-kernel $(KERNEL) $(QEMU_MODULES) $(QEMUEXTRA)
 
 ## qemu-gdb: boot, halted, waiting for gdb on GDBPORT
-qemu-gdb: $(KERNEL)
+qemu-gdb: $(BOOT_FILES)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make ARCH=$(ARCH) gdb' in another terminal"
 	$(QEMU_CMD) -S -gdb tcp::$(GDBPORT)
 
@@ -201,7 +201,7 @@ gdb: $(KERNEL)
 
 ## gdb-check: boot qemu-gdb, stop in a syscall of sh, check what the
 ##            gdb commands print (tests/gdb/check.sh)
-gdb-check: $(KERNEL)
+gdb-check: $(BOOT_FILES)
 	@tests/gdb/check.sh $(ARCH) BUILD=$(BUILD)
 
 # ---- Tests --------------------------------------------------------------------

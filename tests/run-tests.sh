@@ -115,6 +115,7 @@ make_for() {
 }
 
 declare -A BOOTS # column -> boots so far
+BOOT_MAKE_ARGS=() # more make arguments for boot's qemu-cmd (check_big_initrd)
 
 # stamp_runs FILE: from the console output on stdin, write each RUN, PASS
 # and FAIL line of the runner in init to FILE, after the time it came
@@ -133,7 +134,7 @@ stamp_runs() {
 boot() {
 	local arch=$1 name=$2 mem=$3 cmdline=$4 what=$5 cmd
 	log="$LOGS/$arch-$name.log"
-	cmd=$(make_for "$arch" MEM="$mem" qemu-cmd)
+	cmd=$(make_for "$arch" MEM="$mem" "${BOOT_MAKE_ARGS[@]}" qemu-cmd)
 	BOOTS[$arch]=$((${BOOTS[$arch]:-0} + 1))
 	echo "[$(label "$arch")] boot ${BOOTS[$arch]}: $what (MEM=$mem, '$cmdline') ..."
 	start_us=$(now_us)
@@ -351,6 +352,69 @@ check_user_tests() {
 	fi
 }
 
+# check_big_initrd ARCH: the initrd is a boot module beside the kernel, so
+# users' tests cannot break a boot. With EXTRA_TESTS=tests/extra-big (four
+# programs of 1 MiB of initialized data each, at least 4 MiB stripped) the
+# initrd is over 5 MiB, and still at MEM=8M: the big tests pass, the boot's
+# pmem self-test passes with the banner's usual figure, fork_chain's 35
+# processes fit. Then the initrd's other way in: RISC-V by plain -initrd
+# (/chosen linux,initrd-*), x86_64 with fw_cfg's DMA off (no loader's copy:
+# the frames kept). Rebuilds ARCH's initrd without the big tests at the end.
+check_big_initrd() {
+	local arch=$1 bytes name ok why how kib dir=${BUILD_ROOT:-build}/$1
+	local big=(EXTRA_TESTS=tests/extra-big "TESTS=big_*")
+	log=$LOGS/build-$arch-extra-big.log
+	if ! make_for "$arch" "${big[@]}" >"$log" 2>&1; then
+		record "build with a 4 MiB initrd" "$arch" 0 0.0 "see $log"
+		return
+	fi
+	bytes=$(cat "$dir"/initrd/big_* | wc -c)
+	BOOT_MAKE_ARGS=("${big[@]}")
+	boot "$arch" big-initrd 8M runtests "4 MiB of extra tests at MEM=8M"
+	for name in big_data big_fork big_halves big_rodata; do
+		ok=0
+		why="$(grep -m1 -E "^(FAIL $name|panic)" "$log" || why_boot)"
+		if ((bytes < 4 << 20)); then
+			why="the big tests are only $bytes bytes stripped"
+		elif grep -q "^PASS $name\$" "$log" && [[ $status == 0 ]]; then
+			ok=1
+		fi
+		record "$name at MEM=8M, 4 MiB initrd" "$arch" $ok "$secs" "$why"
+	done
+	boot "$arch" big-initrd-pmem 8M selftest=pmem "boot MEM=8M, 4 MiB initrd"
+	kib=$(banner_kib "$log")
+	if [[ $status != 0 ]] || ! grep -q '^selftest pmem: ok' "$log"; then
+		record "boot MEM=8M, 4 MiB initrd" "$arch" 0 "$secs" "$(why_boot)"
+	elif ((${kib:-0} * 4 < 8 * 1024 * 3)); then
+		record "boot MEM=8M, 4 MiB initrd" "$arch" 0 "$secs" "banner says '${kib:-?}' KiB for 8 MiB"
+	else
+		record "boot MEM=8M, 4 MiB initrd" "$arch" 1 "$secs"
+	fi
+	boot "$arch" big-initrd-chain 8M "runtests test=fork_chain" \
+		"fork_chain at MEM=8M, 4 MiB initrd"
+	if grep -q '^PASS fork_chain' "$log" && [[ $status == 0 ]]; then
+		record "fork_chain at MEM=8M, 4 MiB initrd" "$arch" 1 "$secs"
+	else
+		record "fork_chain at MEM=8M, 4 MiB initrd" "$arch" 0 "$secs" \
+			"$(grep -m1 -E '^(FAIL|panic)' "$log" || why_boot)"
+	fi
+	make_for "$arch" >>"$LOGS/build-$arch-extra-big.log" 2>&1
+	case $arch in
+	riscv*) how=("QEMU_MODULES=-initrd $dir/initrd.cpio") ;;
+	*) how=("QEMUEXTRA=-global fw_cfg_io.dma_enabled=off") ;;
+	esac
+	BOOT_MAKE_ARGS=("${how[@]}")
+	boot "$arch" initrd-kept 256M "runtests test=hello" "${how[0]}"
+	BOOT_MAKE_ARGS=()
+	if grep -q '^initrd: .* kept in place' "$log" &&
+		grep -q '^PASS hello' "$log" && [[ $status == 0 ]]; then
+		record "initrd kept in place: ${how[0]%%=*}" "$arch" 1 "$secs"
+	else
+		record "initrd kept in place: ${how[0]%%=*}" "$arch" 0 "$secs" \
+			"$(grep -m1 -E '^(initrd|FAIL|panic)' "$log" || why_boot)"
+	fi
+}
+
 echo "== host unit tests (make check)"
 for arch in x86_64 riscv riscv-sv48; do # the Makefile's HOST_FORMATS
 	start_us=$(now_us)
@@ -419,6 +483,7 @@ for arch in "${ARCHES[@]}"; do
 	check_memory "$arch" 2048
 	check_user_tests "$arch"
 	check_low_memory "$arch"
+	check_big_initrd "$arch"
 done
 
 # Two CPUs: the user suite again, with processes really running in parallel.

@@ -12,3 +12,12 @@ QEMU := qemu-system-riscv64
 OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 QEMU_ARGS := -machine virt -bios $(OPENSBI)
 GDB_ARCH := riscv:rv64
+# The initrd, a boot module: QEMU's guest-loader puts it on the first page
+# after the kernel image (_kernel_end, whose physical address is its low 32
+# bits: kernel.ld) and names it in the device tree's /chosen. Plain -initrd
+# would put it at the kernel + MEM/2, which at MEM=8M is where the device
+# tree goes (docs/boot.md). Expanded when a recipe runs, once the kernel is
+# built.
+BOOT_MODULE_PA = 0x$(shell $(NM_ARCH) $(KERNEL) | \
+	sed -n 's/^ffffffff\([0-9a-f]\{8\}\) . _kernel_end$$/\1/p')
+QEMU_MODULES = -device guest-loader,addr=$(BOOT_MODULE_PA),initrd=$(USER_INITRD)

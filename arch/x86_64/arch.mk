@@ -10,3 +10,6 @@ QEMU := qemu-system-x86_64
 QEMU_ARGS := -machine q35 -cpu qemu64,+nx,+smep,+smap -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 GDB_ARCH := i386:x86-64
+# The initrd, a boot module: PVH hands it over in the start info's module
+# list (docs/boot.md).
+QEMU_MODULES = -initrd $(USER_INITRD)

@@ -108,7 +108,8 @@ static void read_memmap(const struct hvm_start_info *si)
 		boot_fail("no usable RAM above 1 MiB");
 }
 
-/* The first module, if any, is the initrd; every module is cut from RAM. */
+/* The first module, if any, is the initrd (QEMU's -initrd): it stays in
+ * bi.ram, for pmem_init to keep. Any other module is cut from RAM. */
 static void read_modules(const struct hvm_start_info *si)
 {
 	const struct hvm_modlist_entry *mod = P2V(si->modlist_paddr);
@@ -117,7 +118,7 @@ static void read_modules(const struct hvm_start_info *si)
 		return;
 	bi.initrd_base = mod[0].paddr;
 	bi.initrd_size = mod[0].size;
-	for (uint32_t i = 0; i < si->nr_modules; i++)
+	for (uint32_t i = 1; i < si->nr_modules; i++)
 		ram_remove(mod[i].paddr, mod[i].paddr + mod[i].size);
 }
 

@@ -37,16 +37,28 @@ struct mem_range {
 /*
  * What the boot path learned from the boot loader (PVH start info on x86_64,
  * the device tree on RISC-V). `ram` lists usable RAM only: firmware, boot
- * loader and device regions are already cut out; the kernel image is not
- * (pmem_init does that). Filled by the arch before kmain and never changed.
+ * loader and device regions are already cut out; the kernel image and the
+ * initrd are not (pmem_init keeps them out of the frame allocator). The
+ * initrd is the boot module QEMU loaded beside the kernel (the start info's
+ * module 0; /chosen's linux,initrd-start/end or its multiboot,ramdisk
+ * module): where it lies in RAM, its size in bytes. Filled by the arch
+ * before kmain and never changed.
  */
 struct boot_info {
 	struct mem_range ram[BOOT_MAX_RANGES];
 	int nram;
 	char cmdline[BOOT_CMDLINE_MAX]; /* "" when the loader gave none */
-	paddr_t initrd_base;		/* 0 when there is none */
-	uint64_t initrd_size;
+	paddr_t initrd_base;		/* inside ram; 0 when there is none */
+	uint64_t initrd_size;		/* 0 when there is none */
 };
+
+/* Read len bytes at offset off of the initrd again, from a copy the boot
+ * loader keeps outside guest RAM, into dst (a kernel address in RAM: the
+ * direct map). Returns false, reading nothing, when the loader keeps no
+ * such copy or the range is not inside it; then the initrd's frames must
+ * stay. x86_64: QEMU's fw_cfg item of -initrd, by DMA; RISC-V: QEMU keeps
+ * none, always false. Callable from any CPU once kmain runs. */
+bool arch_boot_module_reread(uint64_t off, void *dst, size_t len);
 
 /* Kernel stacks are KSTACK_SIZE bytes. The arch's entry code provides the
  * boot CPU's stack as `boot_stack` (KSTACK_SIZE bytes, page-aligned) with one
