@@ -31,6 +31,8 @@ TIMEOUT ?= 120
 FORK ?= cow
 ## knob RISCV_MODE: RISC-V paging: sv39 (3 levels) or sv48 (4 levels)
 RISCV_MODE ?= sv39
+## knob SANITIZE: 1 builds the kernel with UBSan and stack canaries
+SANITIZE ?= 0
 
 ifeq ($(filter $(ARCH),x86_64 riscv),)
 $(error ARCH must be x86_64 or riscv, not '$(ARCH)')
@@ -41,28 +43,48 @@ endif
 ifeq ($(filter $(RISCV_MODE),sv39 sv48),)
 $(error RISCV_MODE must be sv39 or sv48, not '$(RISCV_MODE)')
 endif
+ifeq ($(filter $(SANITIZE),0 1),)
+$(error SANITIZE must be 0 or 1, not '$(SANITIZE)')
+endif
 
 # The arch as the build directory names it: riscv-sv48 for RISCV_MODE=sv48.
 BUILD_ARCH := $(ARCH)$(if $(filter riscv-sv48,$(ARCH)-$(RISCV_MODE)),-sv48)
-## knob BUILD: where objects go; each fork flavour and RISC-V mode its own
-##     (make test: the folder of every column's build directory)
-BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)
+## knob BUILD: where objects go; each fork flavour, RISC-V mode and
+##     SANITIZE its own (make test: the folder of every column's build
+##     directory)
+BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)$(if \
+	$(filter 1,$(SANITIZE)),-sanitize)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
 
 include arch/$(ARCH)/arch.mk
 
+# SANITIZE=1: every kernel object (user programs are not affected) with
+# UBSan, whose handlers are the kernel's own (lib/ubsan.c), and canaries in
+# every frame with an array or an address-taken local (lib/stackguard.c).
+# Every check of -fsanitize=undefined, alignment included (the kernel
+# makes no unaligned access on purpose), and bounds-strict, which also
+# checks an array at the end of a struct (docs/testing.md, "Sanitizers").
+SANITIZE_CFLAGS := -fsanitize=undefined,bounds-strict \
+	-fstack-protector-strong $(ARCH_STACK_GUARD_CFLAGS)
+
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-fno-tree-loop-distribute-patterns \
-	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
+	-fno-pic -fno-pie -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -fno-common -MMD -MP \
 	-I. -Iarch/$(ARCH)/include -Iarch/include $(ARCH_CFLAGS) \
-	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0)
+	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0) \
+	$(if $(filter 1,$(SANITIZE)),$(SANITIZE_CFLAGS),-fno-stack-protector) \
+	-DKERNEL_SANITIZE=$(SANITIZE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,arch/$(ARCH)/kernel.ld
 
-KSRCS := $(wildcard kernel/*.c kernel/*.S mm/*.c lib/*.c) $(ARCH_SRCS)
+# lib/ubsan.c, the UBSan handlers, only with SANITIZE=1, and never checked
+# itself (a failed check in a handler would call it again).
+KSRCS := $(filter-out $(if $(filter 1,$(SANITIZE)),,lib/ubsan.c), \
+	$(wildcard kernel/*.c kernel/*.S mm/*.c lib/*.c) $(ARCH_SRCS))
+$(BUILD)/lib/ubsan.c.o: CFLAGS += -fno-sanitize=undefined
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 # User programs and the initrd: USER_INITRD.
@@ -85,9 +107,13 @@ include tests/bench/bench.mk
 include tests/bench/linux/linux.mk
 .DEFAULT_GOAL := all
 
+# What QEMU loads: the kernel, and the initrd as a boot module beside it
+# (QEMU_MODULES, arch/$(ARCH)/arch.mk; docs/boot.md).
+BOOT_FILES := $(KERNEL) $(USER_INITRD)
+
 .PHONY: all qemu print-qemu qemu-gdb gdb gdb-check check soak soak-smp test repeat clean deps help compile_commands.json
-## all: build build/ARCH[-eager]/kernel.elf (the default)
-all: $(KERNEL)
+## all: build build/ARCH[-eager]/kernel.elf and its initrd (the default)
+all: $(BOOT_FILES)
 
 # Tools are checked (and installed when missing) once per build directory.
 $(BUILD)/.deps: $(DEPS)
@@ -110,10 +136,6 @@ $(BUILD)/%.S.o: %.S $(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS    $<")
 	$(Q)$(CC_ARCH) $(ASFLAGS) -c $< -o $@
-
-# The initrd (user/user.mk) is part of the kernel image.
-$(BUILD)/kernel/initrd_blob.S.o: $(USER_INITRD)
-$(BUILD)/kernel/initrd_blob.S.o: ASFLAGS += -DINITRD_FILE='"$(USER_INITRD)"'
 
 # Two links, for symbolized backtraces (lib/ksyms.sh): the first with an
 # empty symbol table, the second with the table of the first one's text
@@ -154,17 +176,17 @@ $(KERNEL): $(KERNEL_FIRST) $(BUILD)/ksyms.S.o
 # the test runner and the benchmarks (through print-qemu) and the Linux
 # comparison (qemu_machine, with its own kernel) all boot with it.
 #   qemu_machine MEM,CPUS   the machine: arch, RAM, CPUs, console, QEMUEXTRA
-#   QEMU_MODULES            what QEMU loads beside the kernel (boot modules)
+#   QEMU_MODULES            what QEMU loads beside the kernel: the initrd
+#                           (arch/$(ARCH)/arch.mk)
 #   QEMU_ARGV               the whole command, without the kernel's -append
 qemu_machine = $(QEMU_ARGS) -m $(1) -smp $(2) -nographic -no-reboot \
 	$(QEMUEXTRA)
-QEMU_MODULES :=
 QEMU_ARGV = $(QEMU) $(call qemu_machine,$(MEM),$(CPUS)) -kernel $(KERNEL) \
 	$(QEMU_MODULES)
 QEMU_CMD = $(QEMU_ARGV) $(if $(CMDLINE),-append "$(CMDLINE)")
 
 ## qemu: build and boot the kernel (Ctrl-A X leaves QEMU)
-qemu: $(KERNEL)
+qemu: $(BOOT_FILES)
 	$(QEMU_CMD)
 
 # json_list WORDS: WORDS as a JSON list of strings.
@@ -183,7 +205,7 @@ print-qemu:
 	@:
 
 ## qemu-gdb: boot, halted, waiting for gdb on GDBPORT
-qemu-gdb: $(KERNEL)
+qemu-gdb: $(BOOT_FILES)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make ARCH=$(ARCH) gdb' in another terminal"
 	$(QEMU_CMD) -S -gdb tcp::$(GDBPORT)
 
@@ -197,7 +219,7 @@ gdb: $(KERNEL)
 
 ## gdb-check: boot qemu-gdb, stop in a syscall of sh, check what the
 ##            gdb commands print (tests/gdb/check.sh)
-gdb-check: $(KERNEL)
+gdb-check: $(BOOT_FILES)
 	@tests/gdb/check.sh $(ARCH) BUILD=$(BUILD)
 
 # ---- Tests --------------------------------------------------------------------

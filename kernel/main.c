@@ -7,6 +7,7 @@
 #include <arch/arch.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/initrd.h"
 #include "kernel/proc.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
@@ -114,6 +115,7 @@ noreturn void kmain(struct boot_info *bi)
 	banner(bi);
 
 	pmem_init(bi, kimage_v2p(_kernel_start), kimage_v2p(_kernel_end));
+	initrd_init(bi);
 	kmap_init(bi);
 	arch_devices_init();
 	vpmap_activate(vpmap_kernel());

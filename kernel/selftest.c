@@ -487,6 +487,38 @@ static void fault_stack_overflow(void)
 	kprintf("selftest: deep() returned %u\n", deep(0));
 }
 
+/* ---- Sanitizers (SANITIZE=1) ---------------------------------------------
+ * Each needs a SANITIZE=1 kernel (its table entry says so): in any other
+ * no check exists to trip, and the test is skipped. */
+
+/* A signed overflow, on a value the compiler cannot fold: UBSan must
+ * report it and panic naming fault_ubsan. */
+static void fault_ubsan(void)
+{
+	volatile int big = __INT_MAX__;
+	int sum;
+
+	kprintf("selftest: adding 1 to %d\n", big);
+	sum = big + 1;
+	kprintf("selftest: the sum was %d\n", sum);
+}
+
+/* Overrun a local array by one word, through a pointer whose origin the
+ * compiler cannot see (so neither its warnings nor UBSan's object-size
+ * check know the array): the canary right above the array changes, and
+ * the return must panic naming fault_canary. */
+static void fault_canary(void)
+{
+	char buf[16];
+	volatile char *p = buf;
+
+	__asm__ volatile("" : "+r"(p));
+	kprintf("selftest: writing %zu bytes into a %zu-byte array at %p\n",
+		sizeof(buf) + sizeof(uintptr_t), sizeof(buf), (void *)p);
+	for (size_t i = 0; i < sizeof(buf) + sizeof(uintptr_t); i++)
+		p[i] = 0x5a;
+}
+
 /* ---- The table ----------------------------------------------------------- */
 
 /* The panic a fault test must end in: its kind and, for a page fault, the
@@ -506,6 +538,7 @@ struct selftest {
 	void (*fault)(void); /* or one that must not, */
 	struct panic_expect panic; /* but end in this panic */
 	bool by_name;		   /* only when named: it needs a word */
+	bool sanitizer;		   /* needs a SANITIZE=1 kernel */
 };
 
 #define TEST(fn, ncpus)                                                        \
@@ -515,6 +548,13 @@ struct selftest {
 #define FAULT(fn, ...)                                                         \
 	{                                                                      \
 		.name = #fn, .cpus = 1, .fault = fn, .panic = { __VA_ARGS__ }  \
+	}
+
+/* A sanitizer's check, which must panic in the function that failed it. */
+#define SANITIZER_FAULT(fn, panic_kind)                                        \
+	{                                                                      \
+		.name = #fn, .cpus = 1, .fault = fn,                           \
+		.panic = {panic_kind, NULL, NULL, #fn, #fn}, .sanitizer = true \
 	}
 
 /* An execute fault's pc is not in the kernel's text: the backtrace names
@@ -541,6 +581,8 @@ static const struct selftest tests[] = {
     FAULT(fault_trap, PANIC_TRAP, NULL, NULL, "fault_trap", "fault_trap"),
     FAULT(fault_stack_overflow, PANIC_STACK_OVERFLOW, NULL, NULL, "deep",
 	  "fault_stack_overflow"),
+    SANITIZER_FAULT(fault_ubsan, PANIC_UBSAN),
+    SANITIZER_FAULT(fault_canary, PANIC_STACK_SMASH),
 };
 
 /* ---- Running them, and judging a panic ----------------------------------- */
@@ -554,6 +596,8 @@ static const char *const kind_names[] = {
     [PANIC_PAGE_FAULT] = "page fault",
     [PANIC_TRAP] = "unexpected trap",
     [PANIC_STACK_OVERFLOW] = "kernel stack overflow",
+    [PANIC_UBSAN] = "undefined behaviour",
+    [PANIC_STACK_SMASH] = "stack smashing",
 };
 
 /* Does some backtrace line name function want? */
@@ -651,14 +695,16 @@ static bool listed(const char *list, const char *name)
 }
 
 /* Does `selftest=which` ask for t? "" and "all": every test that returns
- * and needs no word of its own; "faults": every fault test; else a list
- * of names. */
+ * and needs no word of its own; "faults": every fault test but the
+ * sanitizers' ("sanitizers": those); else a list of names. */
 static bool selected(const char *which, const struct selftest *t)
 {
 	if (!which[0] || !strcmp(which, "all"))
 		return !t->fault && !t->by_name;
 	if (!strcmp(which, "faults"))
-		return t->fault != NULL;
+		return t->fault && !t->sanitizer;
+	if (!strcmp(which, "sanitizers"))
+		return t->sanitizer;
 	return listed(which, t->name);
 }
 
@@ -670,6 +716,11 @@ static bool run_one(int n, const struct selftest *t, bool all)
 	kprintf("# run %d %s%s\n", n, t->fault ? "panic on " : "", t->name);
 	if (all && online_cpus() < t->cpus) {
 		kprintf("ok %d %s # SKIP needs %d cpus\n", n, t->name, t->cpus);
+		return true;
+	}
+	if (t->sanitizer && !KERNEL_SANITIZE) {
+		kprintf("ok %d panic on %s # SKIP needs a SANITIZE=1 kernel\n", n,
+			t->name);
 		return true;
 	}
 	if (t->fault) {

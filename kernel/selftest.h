@@ -11,10 +11,11 @@ void selftest_init(void);
 
 /* Run the self-tests bi's command line asks for (`selftest` or
  * `selftest=all`: every test that returns; `selftest=faults`: every
- * deliberate fault; `selftest=a,b`: those; `start=K` skips the first K),
- * printing a result line per test (docs/testing.md), then leave QEMU
- * with 0 when all passed. A fault test makes a bad kernel access or trap
- * and ends the boot in a panic, judged against its declaration. */
+ * deliberate fault; `selftest=sanitizers`: the checks of a SANITIZE=1
+ * kernel, skipped in any other; `selftest=a,b`: those; `start=K` skips the
+ * first K), printing a result line per test (docs/testing.md), then leave
+ * QEMU with 0 when all passed. A fault test makes a bad kernel access or
+ * trap and ends the boot in a panic, judged against its declaration. */
 _Noreturn void selftest_run(const struct boot_info *bi);
 
 #endif

@@ -16,12 +16,14 @@ enum panic_kind {
 	PANIC_BUG,	     /* panic(): an impossible state */
 	PANIC_PAGE_FAULT,    /* the kernel touched memory it must not */
 	PANIC_TRAP,	     /* an exception nobody handles */
-	PANIC_STACK_OVERFLOW /* a kernel stack ran into its guard page */
+	PANIC_STACK_OVERFLOW, /* a kernel stack ran into its guard page */
+	PANIC_UBSAN,	      /* a SANITIZE=1 check found undefined behaviour */
+	PANIC_STACK_SMASH     /* a SANITIZE=1 canary was overwritten */
 };
 
 struct panic_cause {
 	enum panic_kind kind;
-	uintptr_t pc, fp;   /* the trapped pc and frame pointer */
+	uintptr_t pc, fp;   /* the trapped (or checking) pc, frame pointer */
 	uintptr_t addr;	    /* a page fault's address */
 	const char *access; /* a page fault's access: "read", "write"... */
 	const char *reason; /* why the page fault's access was refused */

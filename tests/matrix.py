@@ -21,7 +21,23 @@ OPTIONS = {
     # Every user page fault gives up its CPU before it is resolved, holding
     # its address space's lock, as a fault waiting for a disk will.
     "fault_sleep": Option({}, ("fault_sleep=1",)),
+    # The kernel with UBSan and stack canaries: any report panics.
+    "sanitize": Option({"SANITIZE": "1"}, ()),
+    # Users' tests of 4 MiB (tests/extra-big: four programs of 1 MiB of
+    # data each) beside the base initrd, with fork_chain's 35 processes.
+    "big_initrd": Option({"EXTRA_TESTS": "tests/extra-big",
+                          "TESTS": "big_*|fork_chain"}, ()),
+    # The initrd's other way in, where its frames stay as the files' data:
+    # x86_64 without fw_cfg's DMA (nothing to read it again from), RISC-V
+    # through plain -initrd (/chosen linux,initrd-start/end).
+    "initrd_kept": Option({"QEMUEXTRA": "-global fw_cfg_io.dma_enabled=off"},
+                          ()),
+    "plain_initrd": Option({"QEMU_MODULES": "-initrd $(USER_INITRD)"}, ()),
 }
+
+# Make variables that change how a column boots, not what it builds: an
+# option with only these shares the column's build directory.
+BOOT_ONLY = ("QEMUEXTRA", "QEMU_MODULES")
 
 # what: for the progress line; words: the kernel command line; mem: the
 # check's own MEM (None: the column's); prefix: a row per result line,
@@ -41,6 +57,8 @@ CHECKS = {
     "mem2048": Check("every frame at MEM=2048M",
                      "selftest=pmem,memory expect_mem=2048M", "2048M", None,
                      "boot MEM=2048M", None),
+    "sanitizers": Check("the sanitizers' deliberate faults",
+                        "selftest=sanitizers", None, "", None, None),
     "user": Check("user suite", "runtests", None, "user ", None,
                   "user suite complete"),
     "fork_chain": Check("fork_chain at MEM=8M", "runtests test=fork_chain",
@@ -68,6 +86,14 @@ COLUMNS = [
     Column("x86_64", 1, "eager", "256M", (), USER),
     Column("riscv-sv48", 1, "cow", "256M", (), ("gdb", "mem2048", "user")),
     Column("riscv-sv48", 2, "cow", "256M", (), ("selftest",)),
+    Column("x86_64", 1, "cow", "256M", ("sanitize",),
+           ("sanitizers", "selftest", "user")),
+    Column("riscv", 1, "cow", "256M", ("sanitize",),
+           ("sanitizers", "selftest", "user")),
+    Column("x86_64", 1, "cow", "8M", ("big_initrd",), ("mem8", "user")),
+    Column("riscv", 1, "cow", "8M", ("big_initrd",), ("mem8", "user")),
+    Column("x86_64", 1, "cow", "8M", ("initrd_kept",), ("fork_chain",)),
+    Column("riscv", 1, "cow", "8M", ("plain_initrd",), ("fork_chain",)),
 ]
 
 # make soak-smp: the concurrency tests (TESTS=, from the Makefile) at the

@@ -305,7 +305,8 @@ def build_dir(setup, column):
     its options set make variables (then build/ARCH[-eager]-OPTIONS) or
     the command line gave BUILD=ROOT (then ROOT/...). None: the
     Makefile's."""
-    own = [o for o in column.options if matrix.OPTIONS[o].make]
+    own = [o for o in column.options
+           if set(matrix.OPTIONS[o].make) - set(matrix.BOOT_ONLY)]
     if not own and not setup.build_root:
         return None
     name = column.arch + ("-eager" if column.fork == "eager" else "")

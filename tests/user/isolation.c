@@ -32,7 +32,7 @@
 #define RAM_BASE 0x0ul
 static const unsigned char ret_insn[] = {0xc3};
 #elif defined(__riscv)
-#define KERNEL_IMAGE 0xffffffff80200000ul
+#define KERNEL_IMAGE 0xffffffff80080000ul
 #define RAM_BASE 0x80000000ul
 static const unsigned char ret_insn[] = {0x82, 0x80};
 #endif
