@@ -339,9 +339,14 @@ int main(int argc, char **argv)
 	cow_children(&completed, &killed);
 	if (release >= 0)
 		stop_hold(release, hog);
+	if (free_pages() != free0)
+		error("%ld frames leaked by the eaters and the copy-on-write "
+		      "writers",
+		      (long)free0 - (long)free_pages());
 	at_the_limit();
 	if (free_pages() != free0)
-		error("%ld frames leaked", (long)free0 - (long)free_pages());
+		error("%ld frames leaked at the limit",
+		      (long)free0 - (long)free_pages());
 	pass("exhaust_mem: %d eaters killed at once; copy-on-write: %d of %d "
 	     "children completed, %d killed; at the reserve, copies refused "
 	     "without a kill, fork and spawn refused",
