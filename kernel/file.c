@@ -115,7 +115,7 @@ static void line_release(void)
 
 static int64_t console_read(struct file *f, uintptr_t ubuf, size_t n)
 {
-	int64_t got = ERR_FAULT;
+	int64_t got;
 	size_t take;
 
 	(void)f;
@@ -124,7 +124,8 @@ static int64_t console_read(struct file *f, uintptr_t ubuf, size_t n)
 	if (line.pos == line.len)
 		console_read_line();
 	take = MIN(n, line.len - line.pos);
-	if (copy_to_user(proc_as(), ubuf, line.buf + line.pos, take) == 0) {
+	got = copy_to_user(proc_as(), ubuf, line.buf + line.pos, take);
+	if (got == 0) {
 		line.pos += take;
 		got = (int64_t)take;
 	}
@@ -139,8 +140,10 @@ static int64_t console_write_user(struct file *f, uintptr_t ubuf, size_t n)
 	(void)f;
 	for (size_t done = 0; done < n;) {
 		size_t c = MIN(n - done, sizeof(chunk));
-		if (copy_from_user(proc_as(), chunk, ubuf + done, c) < 0)
-			return done ? (int64_t)done : ERR_FAULT;
+		int err = copy_from_user(proc_as(), chunk, ubuf + done, c);
+
+		if (err)
+			return done ? (int64_t)done : err;
 		console_write(chunk, c);
 		done += c;
 	}
@@ -168,15 +171,16 @@ static struct sleeplock initrd_pos_lock = {.guard = SPINLOCK_INIT("initrd pos"),
 
 static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 {
-	int64_t got = ERR_FAULT;
+	int64_t got;
 	size_t take;
 
 	if (f->is_dir)
 		return ERR_INVAL; /* not open for reading: readdir it */
 	sleeplock_lock(&initrd_pos_lock);
 	take = MIN(n, f->ifile.size - f->pos);
-	if (copy_to_user(proc_as(), ubuf, (const char *)f->ifile.data + f->pos,
-			 take) == 0) {
+	got = copy_to_user(proc_as(), ubuf,
+			   (const char *)f->ifile.data + f->pos, take);
+	if (got == 0) {
 		f->pos += take;
 		got = (int64_t)take;
 	}
@@ -228,9 +232,7 @@ int file_readdir(struct file *f, uintptr_t udirent)
 		memset(&d, 0, sizeof(d));
 		strlcpy(d.name, ifile.name, sizeof(d.name));
 		d.inode_num = ifile.index + 1;
-		err = copy_to_user(proc_as(), udirent, &d, sizeof(d)) < 0
-			  ? ERR_FAULT
-			  : ERR_OK;
+		err = copy_to_user(proc_as(), udirent, &d, sizeof(d));
 		if (err == ERR_OK)
 			f->pos++;
 	}
@@ -255,6 +257,5 @@ int file_fstat(struct file *f, uintptr_t ustat)
 		st.inode_num = f->ifile.index + 1;
 		st.size = f->ifile.size;
 	}
-	return copy_to_user(proc_as(), ustat, &st, sizeof(st)) < 0 ? ERR_FAULT
-								   : ERR_OK;
+	return copy_to_user(proc_as(), ustat, &st, sizeof(st));
 }

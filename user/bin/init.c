@@ -1,8 +1,9 @@
 /* init, the first process. Its argv holds the words of the kernel command
  * line (argv[0] is "init"). With the word "runtests" it is the test runner
  * ("start=K" skips the first K tests, "test=NAME" runs only that one,
- * "timeout=S" gives each test S seconds instead of 30); otherwise it keeps a
- * shell running,
+ * "timeout=S" gives each test S seconds instead of 30; with a word
+ * "failinject=..." it judges each test as the injected-failure column
+ * does, see judge_failinject); otherwise it keeps a shell running,
  * starting a new one whenever it dies. The kernel powers the machine off
  * with init's exit status. */
 #include <lib/stdio.h>
@@ -21,9 +22,17 @@ struct outcome {
 	bool line_start; /* the last byte ended a line */
 };
 
+/* What the kernel holds for everyone: each test must leave it as it was. */
+struct census {
+	long free_pages;
+	long kmalloc_objects[SYS_INFO_KMALLOC_CLASSES];
+	long injected; /* failures injected so far */
+};
+
 static char test_list[TESTS_MAX];
 static long timeout_s = TIMEOUT_DEFAULT_S;
 static const char *only_test; /* test=NAME, or NULL for all of TESTS */
+static bool failinject;	      /* the kernel injects failures */
 
 /* Start sh and wait until it exits, reaping the orphans handed to init on
  * the way; forever. Exits 1 if sh cannot be started. */
@@ -182,12 +191,50 @@ static bool reap_all(int watchdog)
 	return fired;
 }
 
-/* Print "PASS name" or "FAIL name: reason". Return: whether it passed. */
-static bool judge(const char *name, int status, const struct outcome *o,
-		  long leaked, bool timed_out)
+/* Fill *c with the kernel's counts now. */
+static void take_census(struct census *c)
 {
-	if (!o->line_start)
-		printf("\n");
+	struct sys_info si;
+
+	info(&si);
+	c->free_pages = (long)si.free_pages;
+	for (int i = 0; i < SYS_INFO_KMALLOC_CLASSES; i++)
+		c->kmalloc_objects[i] = (long)si.kmalloc_objects[i];
+	c->injected = (long)si.num_injected;
+}
+
+/* Write in why (size bytes) what a test left behind between censuses
+ * before and after: "leaked N pages" or "leaked N kmalloc objects (class
+ * S)", S the class's largest object in bytes. Return: whether it left
+ * anything. */
+static bool leaked(const struct census *before, const struct census *after,
+		   char *why, size_t size)
+{
+	long pages = before->free_pages - after->free_pages;
+
+	if (pages != 0) {
+		snprintf(why, size, "leaked %ld pages", pages);
+		return true;
+	}
+	for (int i = 0; i < SYS_INFO_KMALLOC_CLASSES; i++) {
+		long n = after->kmalloc_objects[i] - before->kmalloc_objects[i];
+
+		if (n != 0) {
+			snprintf(why, size,
+				 "leaked %ld kmalloc objects (class %d)", n,
+				 16 << i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Print "PASS name" or "FAIL name: reason" by the test's own verdict:
+ * exit status 0, "passed" and no "ERROR" printed, nothing leaked (leak:
+ * its description, or NULL). Return: whether it passed. */
+static bool judge(const char *name, int status, const struct outcome *o,
+		  const char *leak, bool timed_out)
+{
 	if (timed_out)
 		printf("FAIL %s: timed out after %ld s\n", name, timeout_s);
 	else if (status != 0)
@@ -196,21 +243,33 @@ static bool judge(const char *name, int status, const struct outcome *o,
 		printf("FAIL %s: no 'passed'\n", name);
 	else if (o->error)
 		printf("FAIL %s: printed ERROR\n", name);
-	else if (leaked != 0)
-		printf("FAIL %s: leaked %ld pages\n", name, leaked);
+	else if (leak)
+		printf("FAIL %s: %s\n", name, leak);
 	else
 		printf("PASS %s\n", name);
-	return !timed_out && status == 0 && o->passed && !o->error &&
-	       leaked == 0;
+	return !timed_out && status == 0 && o->passed && !o->error && !leak;
 }
 
-/* Return: the free physical pages now. */
-static long free_pages(void)
+/* The judgement under injected failures (failinject=): a test's own
+ * checks fail when a fork or a pipe it relies on gets ERR_NOMEM, so its
+ * status and output are not asked. It passes when it ended within its
+ * time, by exit (any status) or by a kill (the kernel printed the reason),
+ * and left no page and no kmalloc object behind; a panic ends the boot
+ * instead, and the runner fails the test that was running. Prints "PASS
+ * name" or "FAIL name: reason", after a line of what the test met.
+ * Return: whether it passed. */
+static bool judge_failinject(const char *name, int status, const char *leak,
+			     bool timed_out, long injected)
 {
-	struct sys_info si;
-
-	info(&si);
-	return (long)si.free_pages;
+	printf("failinject: %s ended with status %d, %ld failures injected\n",
+	       name, status, injected);
+	if (timed_out)
+		printf("FAIL %s: timed out after %ld s\n", name, timeout_s);
+	else if (leak)
+		printf("FAIL %s: %s\n", name, leak);
+	else
+		printf("PASS %s\n", name);
+	return !timed_out && !leak;
 }
 
 /* Run the test name, wait for it and every orphan it left, and judge it by
@@ -218,11 +277,13 @@ static long free_pages(void)
  * Return: whether it passed. */
 static bool run_test(const char *name)
 {
-	long before = free_pages();
+	struct census before, after;
 	struct outcome o;
 	int fd, pid, status, watchdog;
-	bool timed_out;
+	bool timed_out, left;
+	char leak[64];
 
+	take_census(&before);
 	printf("RUN %s\n", name);
 	/* The watchdog first: a test that counts live processes must find
 	 * the same number all the way through. */
@@ -238,7 +299,15 @@ static bool run_test(const char *name)
 	if (wait(pid, &status) != pid)
 		status = -1;
 	timed_out = reap_all(watchdog);
-	return judge(name, status, &o, before - free_pages(), timed_out);
+	take_census(&after);
+	left = leaked(&before, &after, leak, sizeof(leak));
+	if (!o.line_start)
+		printf("\n");
+	if (failinject)
+		return judge_failinject(name, status, left ? leak : NULL,
+					timed_out,
+					after.injected - before.injected);
+	return judge(name, status, &o, left ? leak : NULL, timed_out);
 }
 
 /* The number of names (non-empty lines) in list. */
@@ -290,6 +359,13 @@ static int run_tests(long start)
 		else
 			failed++;
 	}
+	if (failinject) {
+		struct census now;
+
+		take_census(&now);
+		printf("failinject: %ld failures injected in all\n",
+		       now.injected);
+	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed;
 }
@@ -308,6 +384,8 @@ int main(int argc, char **argv)
 			only_test = argv[i] + 5;
 		else if (strncmp(argv[i], "timeout=", 8) == 0)
 			timeout_s = strtol(argv[i] + 8, NULL, 10);
+		else if (strncmp(argv[i], "failinject=", 11) == 0)
+			failinject = true;
 	}
 	if (runtests)
 		exit(run_tests(start) != 0);
