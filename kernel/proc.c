@@ -496,6 +496,7 @@ noreturn void proc_exit(int status)
 	struct proc *p = proc_current();
 
 	if (p == init_proc) {
+		failinject_report();
 		kprintf("init exited with status %d: powering off\n", status);
 		arch_poweroff(status == 0 ? 0 : 1);
 	}

@@ -3,6 +3,7 @@
 #include "lib/failinject.h"
 
 #include "lib/abi/errcode.h"
+#include "lib/kprintf.h"
 #include "lib/string.h"
 
 enum rule { RULE_NONE, RULE_NTH, RULE_CHANCE };
@@ -197,4 +198,14 @@ size_t failinject_calls(enum failinject_point pt)
 size_t failinject_failures(enum failinject_point pt)
 {
 	return __atomic_load_n(&points[pt].failures, __ATOMIC_RELAXED);
+}
+
+void failinject_report(void)
+{
+	for (int i = 0; i < FAILINJECT_NPOINTS; i++)
+		if (points[i].rule != RULE_NONE)
+			kprintf("failinject: %s: %lu calls, %lu failed\n",
+				points[i].name,
+				(unsigned long)failinject_calls(i),
+				(unsigned long)failinject_failures(i));
 }

@@ -55,6 +55,10 @@ void failinject_arm(bool (*spared)(void));
 /* Stop, forget the rules and zero the counts (host tests, between runs). */
 void failinject_reset(void);
 
+/* Print, for each point with a rule, the calls counted and the failures
+ * injected ("failinject: alloc: 5120 calls, 98 failed"). */
+void failinject_report(void);
+
 /* Calls counted and failures injected at pt since failinject_arm. */
 size_t failinject_calls(enum failinject_point pt);
 size_t failinject_failures(enum failinject_point pt);
