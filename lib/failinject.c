@@ -95,10 +95,10 @@ struct given {
 	bool seed, nth, chance;
 };
 
-/* Parse one parameter of a rule ("seed=S", "p=A/B", "nth=N") at *s into p,
- * noting it in *g. False, with *s at the fault, when it is none of them or
- * its number is out of range. */
-static bool parse_param(const char **s, struct point *p, struct given *g)
+/* Parse the value of one parameter of a rule ("seed=S", "p=A/B", "nth=N")
+ * at *s into p, noting the parameter in *g. False when it is none of them
+ * or its value is out of range. */
+static bool parse_value(const char **s, struct point *p, struct given *g)
 {
 	if (take_word(s, "seed=")) {
 		g->seed = true;
@@ -115,6 +115,19 @@ static bool parse_param(const char **s, struct point *p, struct given *g)
 		       p->num <= p->den;
 	}
 	return false;
+}
+
+/* parse_value, leaving *s on failure at the start of the parameter, or of
+ * its value once its name is known. */
+static bool parse_param(const char **s, struct point *p, struct given *g)
+{
+	const char *start = *s, *value;
+	bool ok = parse_value(s, p, g);
+
+	value = memchr(start, '=', (size_t)(*s - start));
+	if (!ok)
+		*s = value ? value + 1 : start;
+	return ok;
 }
 
 /* The point of table named by the text at *s up to ':', moving *s past
@@ -138,11 +151,14 @@ static struct point *parse_point(const char **s, struct point *table)
  * a seed without p. */
 static bool parse_rule(const char **s, struct point *table)
 {
+	const char *start = *s;
 	struct point *p = parse_point(s, table);
 	struct given g = {0};
 
-	if (!p || p->rule != RULE_NONE)
+	if (!p || p->rule != RULE_NONE) {
+		*s = start;
 		return false;
+	}
 	p->seed = 1;
 	do {
 		if (!parse_param(s, p, &g))

@@ -44,7 +44,7 @@ static inline bool failinject_fail(enum failinject_point pt)
 
 /* Set the rules from the value of failinject= (see above); every point
  * not named keeps no rule. Returns ERR_OK, or ERR_INVAL with *why the
- * part that is wrong (then no rule is set). */
+ * part that is wrong (then no rule changes). */
 int failinject_configure(const char *spec, const char **why);
 
 /* Start counting and failing, if any rule is set. Calls made while
