@@ -249,6 +249,7 @@ static int64_t sys_info(const uint64_t *a)
 	    .clock_hz = arch_clock_hz(),
 	    .fork_eager = FORK_EAGER,
 	    .num_injected = failinject_failures(FAILINJECT_ALLOC),
+	    .failinject = failinject_armed,
 	};
 	for (int c = 0; c < KMALLOC_CLASSES; c++)
 		info.kmalloc_objects[c] = kmalloc_in_use(c);

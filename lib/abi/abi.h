@@ -56,6 +56,9 @@ struct sys_info {
 	 * what a test leaves here after it and its children exited, leaked. */
 	__SIZE_TYPE__ kmalloc_objects[SYS_INFO_KMALLOC_CLASSES];
 	__SIZE_TYPE__ num_injected; /* failures injected (failinject=) */
+	/* 1: failures are injected (the kernel's failinject= switch): a call
+	 * may give ERR_NOMEM, and a fault kill, with memory to spare. */
+	__SIZE_TYPE__ failinject;
 };
 
 /* The picture vmmap() gives of an address space: for each memregion, in
