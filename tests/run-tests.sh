@@ -31,6 +31,8 @@ if [[ ${RISCV_MODE:-sv39} == sv48 ]]; then
 	ARCHES=("${ARCHES_SV48[@]}")
 fi
 TIMEOUT=${TIMEOUT:-60}
+# The kernel words of the injected-failure column.
+FAILINJECT_WORDS="failinject=alloc:seed=1,p=1/50"
 LOGS=build/test-logs
 mkdir -p "$LOGS"
 
@@ -42,8 +44,9 @@ log= # the log of the result being recorded
 
 # label COLUMN: the column's name in results: "host", "riscv cpus=2",
 # "x86_64 cpus=1 eager" (FORK=eager), "riscv-sv48 cpus=1", "riscv cpus=2
-# fault_sleep" (-faultsleep: the kernel command line has fault_sleep=1)
-# and the like.
+# fault_sleep" (-faultsleep: the kernel command line has fault_sleep=1),
+# "x86_64 cpus=1 failinject" (-failinject: it has $FAILINJECT_WORDS) and
+# the like.
 label() {
 	local column=$1 cpus=1 fork="" arch knob=""
 	if [[ $column == host ]]; then
@@ -53,6 +56,10 @@ label() {
 	if [[ $column == *-faultsleep ]]; then
 		knob=" fault_sleep"
 		column=${column%-faultsleep}
+	fi
+	if [[ $column == *-failinject ]]; then
+		knob=" failinject"
+		column=${column%-failinject}
 	fi
 	[[ $column == *-cpus2 ]] && cpus=2
 	[[ $column == *-eager ]] && fork=" eager"
@@ -96,6 +103,7 @@ record() {
 # of build/<column> (to run the matrix beside another build).
 make_for() {
 	local column=${1%-faultsleep} fork=cow cpus=1 extra="" mode=sv39
+	column=${column%-failinject}
 	shift
 	[[ $column == *-eager ]] && fork=eager
 	[[ $column == *-sv48* ]] && mode=sv48
@@ -277,6 +285,7 @@ check_user_tests() {
 	local arch=$1 start=0 name line ran last why at run_at want= verdicts=0
 	local knob=""
 	[[ $arch == *-faultsleep ]] && knob=" fault_sleep=1"
+	[[ $arch == *-failinject ]] && knob=" $FAILINJECT_WORDS"
 	while :; do
 		boot "$arch" "user-from-$start" 256M "runtests start=$start$knob" \
 			"user suite from start=$start"
@@ -405,6 +414,17 @@ for arch in "${ARCHES[@]}"; do
 	echo "== $arch with fault_sleep=1"
 	check_user_tests "$arch-faultsleep"
 	check_user_tests "$arch-cpus2-faultsleep"
+done
+
+# Injected failures: the user suite (the fuzzer with it) again, each frame
+# allocation and kmalloc failing with probability 1/50 from the first user
+# process on. init judges each test by what the kernel must promise then:
+# it ended (any status, or killed with a reason), nothing leaked, and the
+# kernel runs the next one (docs/testing.md, "Injected failures").
+for arch in "${ARCHES[@]}"; do
+	echo "== $arch with $FAILINJECT_WORDS"
+	check_user_tests "$arch-failinject"
+	check_user_tests "$arch-cpus2-failinject"
 done
 
 # The eager-copy fork, the baseline copy-on-write is measured against, must
