@@ -204,18 +204,15 @@ static void take_census(struct census *c)
 }
 
 /* Write in why (size bytes) what a test left behind between censuses
- * before and after: "leaked N pages" or "leaked N kmalloc objects (class
- * S)", S the class's largest object in bytes. Return: whether it left
- * anything. */
+ * before and after: "leaked N kmalloc objects (class S)", S the class's
+ * largest object in bytes, or else "leaked N pages" (a kmalloc object
+ * left behind often holds a page too: it is the cause, so it comes first).
+ * Return: whether it left anything. */
 static bool leaked(const struct census *before, const struct census *after,
 		   char *why, size_t size)
 {
 	long pages = before->free_pages - after->free_pages;
 
-	if (pages != 0) {
-		snprintf(why, size, "leaked %ld pages", pages);
-		return true;
-	}
 	for (int i = 0; i < SYS_INFO_KMALLOC_CLASSES; i++) {
 		long n = after->kmalloc_objects[i] - before->kmalloc_objects[i];
 
@@ -225,6 +222,10 @@ static bool leaked(const struct census *before, const struct census *after,
 				 16 << i);
 			return true;
 		}
+	}
+	if (pages != 0) {
+		snprintf(why, size, "leaked %ld pages", pages);
+		return true;
 	}
 	return false;
 }
