@@ -39,8 +39,9 @@ int main(int argc, char **argv);
 #define HEAP_MAX (32 * PAGE_SIZE)
 #define SCRATCH_SIZE (2 * PAGE_SIZE)
 #define NCANARY 256
-#define BURST 24   /* calls a grandchild makes before it exits */
-#define RETRIES 64 /* attempts at a call that gives injected ERR_NOMEM */
+#define BURST 24	/* calls a grandchild makes before it exits */
+#define RETRIES 64	/* attempts at a call that gives injected ERR_NOMEM */
+#define GENERATIONS 200 /* of children, at most, to make N calls */
 #define UNLIMITED ((size_t)-1)
 #define BIT(err) (1u << -(err))
 
@@ -1436,15 +1437,15 @@ static void one_op(void)
 	}
 }
 
-/* A fuzzing child: n calls, then its record to the parent. Only the
- * report pipe stays open (no console, no runner's pipe: random writes
- * must not reach them). */
-static __attribute__((noreturn)) void fuzz_child(int index, long n)
+/* Fuzzing child index of generation gen: n calls, then its record to the
+ * parent. Only the report pipe stays open (no console, no runner's pipe:
+ * random writes must not reach them). */
+static __attribute__((noreturn)) void fuzz_child(int gen, int index, long n)
 {
 	long meminfo_at;
 
 	child = index;
-	rng = splitmix(seed * NCHILDREN + index) | 1;
+	rng = splitmix((seed * NCHILDREN + index) ^ (uint64_t)gen << 48) | 1;
 	mypid = getpid();
 	for (int fd = 0; fd < NUM_FILES; fd++)
 		if (fd != report_fd)
@@ -1542,13 +1543,57 @@ static bool read_record(int fd)
 	return got == sizeof(rec);
 }
 
+/* What the fuzzing children reported, summed over every generation. */
+struct totals {
+	long calls, faults, kills, retries, starved;
+	int bad_status, lost; /* children that failed; that left no record */
+	char first[sizeof(rec.msg)]; /* the first failure reported */
+};
+
+/* Run generation gen of NCHILDREN fuzzing children, sharing n calls, and
+ * add what they report to t. */
+static void run_generation(int gen, long n, struct totals *t)
+{
+	int rep[2], status, records = 0;
+
+	assert(AGAIN(pipe(rep)) == ERR_OK);
+	report_fd = rep[1];
+	for (int i = 0; i < NCHILDREN; i++) {
+		int pid = AGAIN(fork());
+		if (pid == 0)
+			fuzz_child(gen, i, n / NCHILDREN + (i < n % NCHILDREN));
+		assert(pid > 0);
+	}
+	close(rep[1]);
+	while (read_record(rep[0])) {
+		if (rec.failed && t->first[0] == '\0')
+			memcpy(t->first, rec.msg, sizeof(t->first));
+		if (rec.failed)
+			continue;
+		records++;
+		t->calls += rec.calls;
+		t->faults += rec.faults;
+		t->kills += rec.kills;
+		t->retries += rec.retries;
+		t->starved += rec.starved;
+	}
+	close(rep[0]);
+	starved = 0;
+	for (int i = 0; i < NCHILDREN; i++) {
+		assert(AGAIN(wait(-1, &status)) > 0);
+		t->bad_status += !status_ok(status, 0);
+	}
+	t->starved += starved;
+	t->lost += NCHILDREN - records - (int)starved;
+}
+
 int main(int argc, char **argv)
 {
 	struct sys_info si;
+	struct totals t = {0};
 	size_t free0, kill0, kill_growth;
-	long total = 0, nfaults = 0, nkills = 0, nretries = 0, nstarved = 0;
-	int rep[2], status, records = 0, bad_status = 0, anchor = 0;
-	char first[sizeof(rec.msg)] = "";
+	int anchor = 0, gens = 0;
+	long batch = ncalls;
 
 	if (argc >= 2 && strcmp(argv[1], "exit") == 0)
 		return argc >= 3 ? atoi(argv[2]) : 0;
@@ -1568,58 +1613,42 @@ int main(int argc, char **argv)
 	max_heap = si.total_pages * PAGE_SIZE;
 	free0 = si.free_pages;
 	kill0 = si.num_kill;
-	assert(AGAIN(pipe(rep)) == ERR_OK);
-	report_fd = rep[1];
-	for (int i = 0; i < NCHILDREN; i++) {
-		int pid = AGAIN(fork());
-		if (pid == 0)
-			fuzz_child(i, ncalls / NCHILDREN +
-					  (i < ncalls % NCHILDREN));
-		assert(pid > 0);
-	}
-	close(rep[1]);
-	while (read_record(rep[0])) {
-		if (rec.failed && first[0] == '\0')
-			memcpy(first, rec.msg, sizeof(first));
-		if (rec.failed)
-			continue;
-		records++;
-		total += rec.calls;
-		nfaults += rec.faults;
-		nkills += rec.kills;
-		nretries += rec.retries;
-		nstarved += rec.starved;
-	}
-	close(rep[0]);
-	starved = 0;
-	for (int i = 0; i < NCHILDREN; i++) {
-		assert(AGAIN(wait(-1, &status)) > 0);
-		bad_status += !status_ok(status, 0);
-	}
+	/* With failures injected, children killed for want of memory take
+	 * their calls with them: new generations make up the rest, in
+	 * smaller shares while none lives to the end of its share. */
+	do {
+		long before = t.calls, left = ncalls - t.calls;
+
+		run_generation(gens++, batch < left ? batch : left, &t);
+		if (t.calls == before && batch > 8 * NCHILDREN)
+			batch /= 2;
+	} while (injecting && t.first[0] == '\0' && t.calls < ncalls &&
+		 gens < GENERATIONS);
 	assert(wait(-1, NULL) == ERR_CHILD);
-	if (first[0] != '\0')
-		error("fuzz: %s", first);
-	if (bad_status || records + starved != NCHILDREN)
-		error("fuzz: %d children failed, %d reported", bad_status,
-		      records);
+	if (t.first[0] != '\0')
+		error("fuzz: %s", t.first);
+	if (t.bad_status || t.lost)
+		error("fuzz: %d children failed, %d left no report",
+		      t.bad_status, t.lost);
 	assert(AGAIN(info(&si)) == ERR_OK);
 	/* Kills for a fault: the grandchildren's; with failures injected
 	 * also the processes starved of memory, whose own counts may have
 	 * died with them. */
 	kill_growth = si.num_kill - kill0;
-	if (injecting ? kill_growth < (size_t)nfaults
-		      : kill_growth != (size_t)nfaults)
+	if (injecting ? kill_growth < (size_t)t.faults
+		      : kill_growth != (size_t)t.faults)
 		error("fuzz: num_kill grew by %zu, %ld grandchildren faulted",
-		      kill_growth, nfaults);
+		      kill_growth, t.faults);
 	if (si.free_pages != free0)
 		error("fuzz: %ld pages leaked",
 		      (long)free0 - (long)si.free_pages);
 	if (injecting)
-		printf("fuzz: failures injected: %ld calls made again, %ld "
-		       "processes killed for want of memory\n",
-		       nretries + retries, nstarved + starved);
+		printf("fuzz: failures injected: %d generations of children, "
+		       "%ld calls made again, %ld processes killed for want of "
+		       "memory\n",
+		       gens, t.retries + retries, t.starved);
 	pass("fuzz: %ld calls, seed %lu, %ld children killed (%ld for a "
 	     "fault, %ld by kill)",
-	     total, seed, nfaults + nkills, nfaults, nkills);
+	     t.calls, seed, t.faults + t.kills, t.faults, t.kills);
 	return 0;
 }
