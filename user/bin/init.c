@@ -14,6 +14,7 @@
 #define TESTS_MAX (32 * 1024)
 #define STACK_PREFAULT (16 * 1024)
 #define TIMEOUT_DEFAULT_S 30
+#define EXEC_TRIES 10 /* more execs of a test, under injected failures */
 
 /* What the runner saw in one test's output. */
 struct outcome {
@@ -98,7 +99,12 @@ static int start_test(const char *name, int *out)
 		dup(fds[1]);
 		close(fds[0]);
 		close(fds[1]);
+		/* Under injected failures, again while loading it fails for
+		 * memory: the test itself should meet the failures. */
 		err = exec(name);
+		for (int i = 0;
+		     failinject && err == ERR_NOMEM && i < EXEC_TRIES; i++)
+			err = exec(name);
 		printf("ERROR: init: cannot exec %s: %s\n", name,
 		       strerror(err));
 		exit(127);
