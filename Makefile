@@ -29,10 +29,10 @@ GDBEXTRA ?=
 TIMEOUT ?= 120
 ## knob FORK: cow (copy-on-write) or eager (deep copy, the baseline)
 FORK ?= cow
-## knob TEST_ARCHES: the arches make test boots (make ARCH=a test: a only)
-TEST_ARCHES ?= $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64 riscv)
 ## knob RISCV_MODE: RISC-V paging: sv39 (3 levels) or sv48 (4 levels)
 RISCV_MODE ?= sv39
+## knob SANITIZE: 1 builds the kernel with UBSan and stack canaries
+SANITIZE ?= 0
 
 ifeq ($(filter $(ARCH),x86_64 riscv),)
 $(error ARCH must be x86_64 or riscv, not '$(ARCH)')
@@ -43,27 +43,48 @@ endif
 ifeq ($(filter $(RISCV_MODE),sv39 sv48),)
 $(error RISCV_MODE must be sv39 or sv48, not '$(RISCV_MODE)')
 endif
+ifeq ($(filter $(SANITIZE),0 1),)
+$(error SANITIZE must be 0 or 1, not '$(SANITIZE)')
+endif
 
 # The arch as the build directory names it: riscv-sv48 for RISCV_MODE=sv48.
 BUILD_ARCH := $(ARCH)$(if $(filter riscv-sv48,$(ARCH)-$(RISCV_MODE)),-sv48)
-## knob BUILD: where objects go; each fork flavour and RISC-V mode its own
-BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)
+## knob BUILD: where objects go; each fork flavour, RISC-V mode and
+##     SANITIZE its own (make test: the folder of every column's build
+##     directory)
+BUILD ?= build/$(BUILD_ARCH)$(if $(filter eager,$(FORK)),-eager)$(if \
+	$(filter 1,$(SANITIZE)),-sanitize)
 KERNEL := $(BUILD)/kernel.elf
 DEPS := tests/deps.sh
 
 include arch/$(ARCH)/arch.mk
 
+# SANITIZE=1: every kernel object (user programs are not affected) with
+# UBSan, whose handlers are the kernel's own (lib/ubsan.c), and canaries in
+# every frame with an array or an address-taken local (lib/stackguard.c).
+# Every check of -fsanitize=undefined, alignment included (the kernel
+# makes no unaligned access on purpose), and bounds-strict, which also
+# checks an array at the end of a struct (docs/testing.md, "Sanitizers").
+SANITIZE_CFLAGS := -fsanitize=undefined,bounds-strict \
+	-fstack-protector-strong $(ARCH_STACK_GUARD_CFLAGS)
+
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-fno-tree-loop-distribute-patterns \
-	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
+	-fno-pic -fno-pie -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -fno-common -MMD -MP \
 	-I. -Iarch/$(ARCH)/include -Iarch/include $(ARCH_CFLAGS) \
-	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0)
+	-DFORK_EAGER=$(if $(filter eager,$(FORK)),1,0) \
+	$(if $(filter 1,$(SANITIZE)),$(SANITIZE_CFLAGS),-fno-stack-protector) \
+	-DKERNEL_SANITIZE=$(SANITIZE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,arch/$(ARCH)/kernel.ld
 
-KSRCS := $(wildcard kernel/*.c kernel/*.S mm/*.c lib/*.c) $(ARCH_SRCS)
+# lib/ubsan.c, the UBSan handlers, only with SANITIZE=1, and never checked
+# itself (a failed check in a handler would call it again).
+KSRCS := $(filter-out $(if $(filter 1,$(SANITIZE)),,lib/ubsan.c), \
+	$(wildcard kernel/*.c kernel/*.S mm/*.c lib/*.c) $(ARCH_SRCS))
+$(BUILD)/lib/ubsan.c.o: CFLAGS += -fno-sanitize=undefined
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 # User programs and the initrd: USER_INITRD.
@@ -86,9 +107,13 @@ include tests/bench/bench.mk
 include tests/bench/linux/linux.mk
 .DEFAULT_GOAL := all
 
-.PHONY: all qemu qemu-cmd qemu-gdb gdb gdb-check check soak soak-smp test clean deps help compile_commands.json
-## all: build build/ARCH[-eager]/kernel.elf (the default)
-all: $(KERNEL)
+# What QEMU loads: the kernel, and the initrd as a boot module beside it
+# (QEMU_MODULES, arch/$(ARCH)/arch.mk; docs/boot.md).
+BOOT_FILES := $(KERNEL) $(USER_INITRD)
+
+.PHONY: all qemu print-qemu qemu-gdb gdb gdb-check check soak soak-smp test repeat clean deps help compile_commands.json
+## all: build build/ARCH[-eager]/kernel.elf and its initrd (the default)
+all: $(BOOT_FILES)
 
 # Tools are checked (and installed when missing) once per build directory.
 $(BUILD)/.deps: $(DEPS)
@@ -111,10 +136,6 @@ $(BUILD)/%.S.o: %.S $(FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS    $<")
 	$(Q)$(CC_ARCH) $(ASFLAGS) -c $< -o $@
-
-# The initrd (user/user.mk) is part of the kernel image.
-$(BUILD)/kernel/initrd_blob.S.o: $(USER_INITRD)
-$(BUILD)/kernel/initrd_blob.S.o: ASFLAGS += -DINITRD_FILE='"$(USER_INITRD)"'
 
 # Two links, for symbolized backtraces (lib/ksyms.sh): the first with an
 # empty symbol table, the second with the table of the first one's text
@@ -151,21 +172,40 @@ $(KERNEL): $(KERNEL_FIRST) $(BUILD)/ksyms.S.o
 
 # ---- Running ------------------------------------------------------------------
 
-QEMU_CMD = $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic \
-	-no-reboot -kernel $(KERNEL) $(if $(CMDLINE),-append "$(CMDLINE)") \
+# The QEMU command line, defined here once: make qemu, qemu-gdb and fuzz,
+# the test runner and the benchmarks (through print-qemu) and the Linux
+# comparison (qemu_machine, with its own kernel) all boot with it.
+#   qemu_machine MEM,CPUS   the machine: arch, RAM, CPUs, console, QEMUEXTRA
+#   QEMU_MODULES            what QEMU loads beside the kernel: the initrd
+#                           (arch/$(ARCH)/arch.mk)
+#   QEMU_ARGV               the whole command, without the kernel's -append
+qemu_machine = $(QEMU_ARGS) -m $(1) -smp $(2) -nographic -no-reboot \
 	$(QEMUEXTRA)
+QEMU_ARGV = $(QEMU) $(call qemu_machine,$(MEM),$(CPUS)) -kernel $(KERNEL) \
+	$(QEMU_MODULES)
+QEMU_CMD = $(QEMU_ARGV) $(if $(CMDLINE),-append "$(CMDLINE)")
 
 ## qemu: build and boot the kernel (Ctrl-A X leaves QEMU)
-qemu: $(KERNEL)
+qemu: $(BOOT_FILES)
 	$(QEMU_CMD)
 
-## qemu-cmd: the QEMU command line without -append (for the runner)
-qemu-cmd:
-	@echo $(QEMU) $(QEMU_ARGS) -m $(MEM) -smp $(CPUS) -nographic -no-reboot \
-		-kernel $(KERNEL) $(QEMUEXTRA)
+# json_list WORDS: WORDS as a JSON list of strings.
+json_string = "$(subst ",\",$(subst \,\\,$(1)))"
+json_list = [$(subst $(json_space),$(json_comma) ,$(strip \
+	$(foreach w,$(1),$(call json_string,$(w)))))]
+json_comma := ,
+json_space := $(subst ,, )
+
+## print-qemu: the QEMU command of ARCH, CPUS, MEM, FORK, RISCV_MODE as
+##             JSON (argv, kernel, append_flag), for tests/run.py; builds
+##             nothing
+print-qemu:
+	$(info {"argv": $(call json_list,$(QEMU_ARGV)), "kernel": \
+		$(call json_string,$(KERNEL)), "append_flag": "-append"})
+	@:
 
 ## qemu-gdb: boot, halted, waiting for gdb on GDBPORT
-qemu-gdb: $(KERNEL)
+qemu-gdb: $(BOOT_FILES)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make ARCH=$(ARCH) gdb' in another terminal"
 	$(QEMU_CMD) -S -gdb tcp::$(GDBPORT)
 
@@ -179,7 +219,7 @@ gdb: $(KERNEL)
 
 ## gdb-check: boot qemu-gdb, stop in a syscall of sh, check what the
 ##            gdb commands print (tests/gdb/check.sh)
-gdb-check: $(KERNEL)
+gdb-check: $(BOOT_FILES)
 	@tests/gdb/check.sh $(ARCH) BUILD=$(BUILD)
 
 # ---- Tests --------------------------------------------------------------------
@@ -234,31 +274,41 @@ check: $(HOST_FORMATS:%=build/host/mm_test-%)
 soak: $(HOST_FORMATS:%=soak-%) soak-smp
 
 # The concurrency tests on every arch, SOAK_ROUNDS boots each, with CPUS=
-# CPUs really in parallel (make soak CPUS=4).
+# CPUs really in parallel (make soak CPUS=4): tests/matrix.py's SOAK.
 ## knob SOAK_ROUNDS: boots per arch of make soak-smp
 SOAK_ROUNDS ?= 10
 ## knob SOAK_TESTS: the user tests make soak-smp runs
 SOAK_TESTS ?= smp_stress|cow|cow_kernel|fork_wait|pipe|limits|fuzz
 ## soak-smp: concurrency tests, SOAK_ROUNDS boots per arch, CPUS=
 soak-smp:
-	@for a in x86_64 riscv; do for i in $$(seq $(SOAK_ROUNDS)); do \
-	  echo "== soak: $$a, CPUS=$(CPUS), round $$i of $(SOAK_ROUNDS)"; \
-	  $(MAKE) -s --no-print-directory ARCH=$$a TESTS='$(SOAK_TESTS)' \
-	    CPUS=$(CPUS) QEMUEXTRA='-accel tcg,thread=multi' \
-	    CMDLINE=runtests qemu </dev/null >build/soak-$$a.log 2>&1; \
-	  grep -E '^(FAIL|panic)|^[0-9]+ passed, ' build/soak-$$a.log; \
-	  grep -qE '^[0-9]+ passed, 0 failed' build/soak-$$a.log || exit 1; \
-	done; done
+	@$(RUNNER) --table soak --repeat $(SOAK_ROUNDS) CPUS=$(CPUS) \
+		'TESTS=$(SOAK_TESTS)'
 
 ## soak-%: the model test, SOAK_STEPS steps; % = x86_64, riscv, riscv-sv48
 soak-%: build/host/mm_test-%
 	build/host/mm_test-$* seed=$(or $(SEED),random) \
 		steps=$(or $(STEPS),$(SOAK_STEPS)) $(if $(TRACE),trace=1)
 
-## test: check, then TEST_ARCHES in QEMU; "N passed, N failed",
+# The runner gets the variables of make's command line (but N, make
+# repeat's): ARCH, CPUS, FORK, MEM, RISCV_MODE and OPTIONS pick the columns
+# (make test ARCH=riscv CPUS=2: that column), TIMEOUT is its own, the
+# others go to each make it runs.
+## knob OPTIONS: make test: only the columns with these options (fault_sleep)
+OPTIONS ?=
+RUNNER_VARS = $(filter-out N OPTIONS,$(sort $(.VARIABLES)))
+RUNNER = tests/run.py TIMEOUT=$(TIMEOUT) $(if $(OPTIONS),'OPTIONS=$(OPTIONS)') $(strip $(foreach v,$(RUNNER_VARS),$(if \
+	$(filter command line,$(origin $(v))),'$(v)=$(subst ','\'',$($(v)))')))
+
+## test: check, then the matrix of tests/matrix.py in QEMU (narrowed by
+##       ARCH, CPUS, FORK, MEM, RISCV_MODE, OPTIONS); "N passed, N failed",
 ##       build/test-results.xml (JUnit) and build/test-matrix.md
 test:
-	@TIMEOUT=$(TIMEOUT) RISCV_MODE=$(RISCV_MODE) tests/run-tests.sh $(TEST_ARCHES)
+	@$(RUNNER)
+
+## repeat: make test N times (N=, default 20), each run's logs apart;
+##         then every test that failed in some run, with its logs
+repeat:
+	@$(RUNNER) --repeat $(or $(N),20)
 
 ## clean: remove build/
 clean:

@@ -4,6 +4,7 @@
 #include <arch/arch.h>
 #include <arch/perm.h>
 
+#include "kernel/initrd.h"
 #include "lib/abi/errcode.h"
 #include "lib/string.h"
 #include "mm/addrspace.h"
@@ -77,7 +78,7 @@ static unsigned segment_perm(const struct elf64_phdr *ph)
 
 /* Make every page of the segment present: file bytes, then zeros. */
 static int segment_load(struct addrspace *as, const struct elf64_phdr *ph,
-			const char *file)
+			const struct initrd_file *file)
 {
 	vaddr_t start = ROUND_DOWN(ph->p_vaddr, PAGE_SIZE);
 	vaddr_t end = ROUND_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
@@ -97,24 +98,24 @@ static int segment_load(struct addrspace *as, const struct elf64_phdr *ph,
 		if (!page)
 			return ERR_NOMEM;
 		if (lo < hi)
-			memcpy(page + (lo - va),
-			       file + ph->p_offset + (lo - ph->p_vaddr),
-			       hi - lo);
+			initrd_read(file, ph->p_offset + (lo - ph->p_vaddr),
+				    page + (lo - va), hi - lo);
 	}
 	return 0;
 }
 
-/* The headers are copied out before use: the initrd aligns file data to
- * only 4 bytes, and RISC-V need not support misaligned 8-byte loads. */
-int elf_load(struct addrspace *as, const void *data, size_t size,
+/* The headers are read into local copies: the file's bytes are reached
+ * only through initrd_read. */
+int elf_load(struct addrspace *as, const struct initrd_file *file,
 	     uintptr_t *entry, uintptr_t *data_end)
 {
 	struct elf64_ehdr eh;
 	bool entry_ok = false;
+	size_t size = file->size;
 
 	if (size < sizeof(eh))
 		return ERR_INVAL;
-	memcpy(&eh, data, sizeof(eh));
+	initrd_read(file, 0, &eh, sizeof(eh));
 	if (!header_ok(&eh, size))
 		return ERR_INVAL;
 	*data_end = 0;
@@ -122,13 +123,12 @@ int elf_load(struct addrspace *as, const void *data, size_t size,
 		struct elf64_phdr ph;
 		int err;
 
-		memcpy(&ph, (const char *)data + eh.e_phoff + i * sizeof(ph),
-		       sizeof(ph));
+		initrd_read(file, eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph));
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
 		if (!segment_ok(&ph, size))
 			return ERR_INVAL;
-		err = segment_load(as, &ph, data);
+		err = segment_load(as, &ph, file);
 		if (err)
 			return err;
 		*data_end = MAX(*data_end, ph.p_vaddr + ph.p_memsz);

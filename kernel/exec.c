@@ -117,7 +117,7 @@ int exec_load(const char *args, struct exec_image *img)
 	img->as = as_create();
 	if (!img->as)
 		goto out;
-	err = elf_load(img->as, file.data, file.size, &img->entry, &data_end);
+	err = elf_load(img->as, &file, &img->entry, &data_end);
 	if (!err)
 		err = add_heap_and_stack(img, data_end, argc, argv);
 	if (err) {

@@ -169,7 +169,27 @@ struct file *console_open(void)
 static struct sleeplock initrd_pos_lock = {.guard = SPINLOCK_INIT("initrd pos"),
 					   .name = "initrd pos"};
 
-static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
+/* Bytes an initrd read moves per step, through a buffer on the stack:
+ * initrd_read fills kernel memory, copy_to_user empties it. */
+#define INITRD_CHUNK 512
+
+/* Copy n bytes at offset pos of file f to user address ubuf. Returns 0,
+ * or the copy's error (ERR_FAULT: part of ubuf is bad; ERR_NOMEM). */
+static int initrd_copy_out(const struct initrd_file *f, size_t pos,
+			   uintptr_t ubuf, size_t n)
+{
+	char buf[INITRD_CHUNK];
+	int err = 0;
+
+	for (size_t done = 0; done < n && !err; done += INITRD_CHUNK) {
+		size_t part = MIN(n - done, (size_t)INITRD_CHUNK);
+		initrd_read(f, pos + done, buf, part);
+		err = copy_to_user(proc_as(), ubuf + done, buf, part);
+	}
+	return err;
+}
+
+static int64_t initrd_file_read(struct file *f, uintptr_t ubuf, size_t n)
 {
 	int64_t got;
 	size_t take;
@@ -178,8 +198,7 @@ static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 		return ERR_INVAL; /* not open for reading: readdir it */
 	sleeplock_lock(&initrd_pos_lock);
 	take = MIN(n, f->ifile.size - f->pos);
-	got = copy_to_user(proc_as(), ubuf,
-			   (const char *)f->ifile.data + f->pos, take);
+	got = initrd_copy_out(&f->ifile, f->pos, ubuf, take);
 	if (got == 0) {
 		f->pos += take;
 		got = (int64_t)take;
@@ -189,7 +208,7 @@ static int64_t initrd_read(struct file *f, uintptr_t ubuf, size_t n)
 }
 
 static const struct file_ops initrd_ops = {
-    .read = initrd_read,
+    .read = initrd_file_read,
 };
 
 /* Is path the initrd's one directory? */

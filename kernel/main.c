@@ -7,6 +7,7 @@
 #include <arch/arch.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/initrd.h"
 #include "kernel/proc.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
@@ -128,10 +129,12 @@ static void failinject_knob(const char *cmdline)
 noreturn void kmain(struct boot_info *bi)
 {
 	cpu_init_boot();
+	selftest_init();
 	arch_trap_init();
 	banner(bi);
 
 	pmem_init(bi, kimage_v2p(_kernel_start), kimage_v2p(_kernel_end));
+	initrd_init(bi);
 	kmap_init(bi);
 	arch_devices_init();
 	vpmap_activate(vpmap_kernel());
@@ -144,9 +147,8 @@ noreturn void kmain(struct boot_info *bi)
 	ipi_cpu_online();
 	start_cpus();
 
-	char which[32];
-	if (cmdline_get(bi->cmdline, "selftest", which, sizeof(which)))
-		selftest_run(which);
+	if (cmdline_get(bi->cmdline, "selftest", NULL, 0))
+		selftest_run(bi);
 	fault_sleep_knob(bi->cmdline);
 	failinject_knob(bi->cmdline);
 	start_init(bi->cmdline);

@@ -1,17 +1,21 @@
 /*
  * Boot self-tests of the mm core on the live machine (see selftest.h).
- * Each test returns true on success; CHECK prints the first broken
- * expectation with its line and fails the test.
+ * Each test returns true on success; CHECK notes the first broken
+ * expectation, which the test's result line names, and fails the test.
+ * A deliberate fault declares the panic it must end in, and the panic
+ * hook judges the panic that comes against it.
  */
 #include "kernel/selftest.h"
 
 #include <arch/arch.h>
 
+#include "kernel/cmdline.h"
 #include "kernel/timer.h"
 #include "lib/cpu.h"
 #include "lib/ipi.h"
 #include "lib/kprintf.h"
 #include "lib/ksyms.h"
+#include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/kmap.h"
@@ -19,11 +23,15 @@
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
 
+/* The first broken expectation of the test running, for its result line. */
+static const char *broken_check;
+static int broken_line;
+
 #define CHECK(c)                                                               \
 	do {                                                                   \
 		if (!(c)) {                                                    \
-			kprintf("  check failed: %s (%s:%d)\n", #c, __FILE__,  \
-				__LINE__);                                     \
+			broken_check = #c;                                     \
+			broken_line = __LINE__;                                \
 			return false;                                          \
 		}                                                              \
 	} while (0)
@@ -354,29 +362,76 @@ static bool test_ipi(void)
 	return true;
 }
 
-/* Deliberate bad accesses: each must end in a panic naming it. */
+/* ---- Memory size (the command line says what QEMU was given) ------------- */
+
+static const struct boot_info *boot;
+
+/* Parse a size like QEMU's -m: digits, then K, M or G (M if none).
+ * Return: the bytes, or 0 when s is no such size. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'G' ? 30 : 20;
+
+	if (n <= 0 || (*end && *end != 'K' && *end != 'M' && *end != 'G') ||
+	    (*end && end[1]))
+		return 0;
+	return (uint64_t)n << shift;
+}
+
+/* The RAM the boot loader reported against expect_mem=SIZE on the command
+ * line (the machine's -m): at least 3/4 of it, since the firmware keeps
+ * a little, and at most all of it. */
+static bool test_memory(void)
+{
+	char want[16];
+	uint64_t ram = 0, size;
+
+	for (int i = 0; i < boot->nram; i++)
+		ram += boot->ram[i].size;
+	CHECK(cmdline_get(boot->cmdline, "expect_mem", want, sizeof(want)));
+	size = parse_size(want);
+	kprintf("  %lu KiB usable of expect_mem=%s\n",
+		(unsigned long)(ram >> 10), want);
+	CHECK(size != 0);
+	CHECK(ram * 4 >= size * 3 && ram <= size);
+	return true;
+}
+
+/* ---- Deliberate kernel faults -------------------------------------------- */
+
+/* Where the running fault test is about to go wrong (volatile: the store
+ * must not sink below the faulting access, which never completes). */
+static volatile uintptr_t fault_addr;
+
+/* Say what the test is about to do at addr, and note addr for the judge. */
+static void *fault_at(const char *what, void *addr)
+{
+	kprintf("selftest: %s at %p\n", what, addr);
+	fault_addr = (uintptr_t)addr;
+	return addr;
+}
+
 static void fault_text_write(void)
 {
-	kprintf("selftest: writing kernel text at %p\n", _text_start);
-	*(volatile char *)_text_start = 0;
+	*(volatile char *)fault_at("writing kernel text", _text_start) = 0;
 }
 
 static void fault_data_exec(void)
 {
 	static uint32_t code[4]; /* .bss: mapped R+W, not X */
-	kprintf("selftest: executing kernel data at %p\n", (void *)code);
-	((void (*)(void))(uintptr_t)code)();
+	((void (*)(void))(uintptr_t)fault_at("executing kernel data", code))();
 }
 
 static void fault_null_read(void)
 {
-	kprintf("selftest: reading unmapped memory at %p\n", (void *)0);
-	(void)*(volatile int *)0;
+	(void)*(volatile int *)fault_at("reading unmapped memory", NULL);
 }
 
 /* Load a fresh address space with one user page (R+W+X, PERM_U) at
  * 0x400000 and return its address: the kernel must not touch it. */
-static volatile char *user_page_loaded(void)
+static void *user_page_loaded(void)
 {
 	static struct pmap pm;
 	paddr_t pa = pmem_alloc(PMEM_ZERO);
@@ -385,24 +440,23 @@ static volatile char *user_page_loaded(void)
 	    vpmap_map(&pm, 0x400000, pa, PERM_RW | PERM_X | PERM_U) < 0)
 		panic("selftest: no memory for a user page");
 	vpmap_activate(&pm);
-	return (volatile char *)0x400000;
+	return (void *)0x400000;
 }
 
 /* SMAP on x86_64, sstatus.SUM clear on RISC-V: the kernel reading a user
  * page faults, since it reaches user memory only through the direct map. */
 static void fault_user_read(void)
 {
-	volatile char *p = user_page_loaded();
-	kprintf("selftest: kernel reading user memory at %p\n", (void *)p);
-	(void)*p;
+	void *p = user_page_loaded();
+	(void)*(volatile char *)fault_at("kernel reading user memory", p);
 }
 
 /* SMEP on x86_64; on RISC-V S-mode never executes user pages. */
 static void fault_user_exec(void)
 {
-	volatile char *p = user_page_loaded();
-	kprintf("selftest: kernel executing user memory at %p\n", (void *)p);
-	((void (*)(void))(uintptr_t)p)();
+	void *p = user_page_loaded();
+	((void (*)(void))(uintptr_t)fault_at("kernel executing user memory",
+					     p))();
 }
 
 /* An exception that is no page fault (what __builtin_trap compiles to: ud2
@@ -433,29 +487,191 @@ static void fault_stack_overflow(void)
 	kprintf("selftest: deep() returned %u\n", deep(0));
 }
 
+/* ---- Sanitizers (SANITIZE=1) ---------------------------------------------
+ * Each needs a SANITIZE=1 kernel (its table entry says so): in any other
+ * no check exists to trip, and the test is skipped. */
+
+/* A signed overflow, on a value the compiler cannot fold: UBSan must
+ * report it and panic naming fault_ubsan. */
+static void fault_ubsan(void)
+{
+	volatile int big = __INT_MAX__;
+	int sum;
+
+	kprintf("selftest: adding 1 to %d\n", big);
+	sum = big + 1;
+	kprintf("selftest: the sum was %d\n", sum);
+}
+
+/* Overrun a local array by one word, through a pointer whose origin the
+ * compiler cannot see (so neither its warnings nor UBSan's object-size
+ * check know the array): the canary right above the array changes, and
+ * the return must panic naming fault_canary. */
+static void fault_canary(void)
+{
+	char buf[16];
+	volatile char *p = buf;
+
+	__asm__ volatile("" : "+r"(p));
+	kprintf("selftest: writing %zu bytes into a %zu-byte array at %p\n",
+		sizeof(buf) + sizeof(uintptr_t), sizeof(buf), (void *)p);
+	for (size_t i = 0; i < sizeof(buf) + sizeof(uintptr_t); i++)
+		p[i] = 0x5a;
+}
+
+/* ---- The table ----------------------------------------------------------- */
+
+/* The panic a fault test must end in: its kind and, for a page fault, the
+ * access and the reason at the address the test announced (fault_at);
+ * the function holding the pc (NULL: the pc is that address, for an
+ * execute fault) and a function the backtrace must name. */
+struct panic_expect {
+	enum panic_kind kind;
+	const char *access, *reason;
+	const char *pc_in, *caller;
+};
+
 struct selftest {
 	const char *name;
 	int cpus;	     /* CPUs it needs; "all" skips it with fewer */
 	bool (*run)(void);   /* a test that returns */
-	void (*fault)(void); /* or one that must not */
+	void (*fault)(void); /* or one that must not, */
+	struct panic_expect panic; /* but end in this panic */
+	bool by_name;		   /* only when named: it needs a word */
+	bool sanitizer;		   /* needs a SANITIZE=1 kernel */
 };
 
+#define TEST(fn, ncpus)                                                        \
+	{                                                                      \
+		.name = #fn, .cpus = ncpus, .run = test_##fn                   \
+	}
+#define FAULT(fn, ...)                                                         \
+	{                                                                      \
+		.name = #fn, .cpus = 1, .fault = fn, .panic = { __VA_ARGS__ }  \
+	}
+
+/* A sanitizer's check, which must panic in the function that failed it. */
+#define SANITIZER_FAULT(fn, panic_kind)                                        \
+	{                                                                      \
+		.name = #fn, .cpus = 1, .fault = fn,                           \
+		.panic = {panic_kind, NULL, NULL, #fn, #fn}, .sanitizer = true \
+	}
+
+/* An execute fault's pc is not in the kernel's text: the backtrace names
+ * the caller of the function that jumped. */
 static const struct selftest tests[] = {
-    {"pmem", 1, test_pmem, NULL},
-    {"kmalloc", 1, test_kmalloc, NULL},
-    {"kmap", 1, test_kmap, NULL},
-    {"vpmap", 1, test_vpmap, NULL},
-    {"timer", 1, test_timer, NULL},
-    {"ksyms", 1, test_ksyms, NULL},
-    {"ipi", 2, test_ipi, NULL},
-    {"fault_text_write", 1, NULL, fault_text_write},
-    {"fault_data_exec", 1, NULL, fault_data_exec},
-    {"fault_null_read", 1, NULL, fault_null_read},
-    {"fault_user_read", 1, NULL, fault_user_read},
-    {"fault_user_exec", 1, NULL, fault_user_exec},
-    {"fault_trap", 1, NULL, fault_trap},
-    {"fault_stack_overflow", 1, NULL, fault_stack_overflow},
+    TEST(pmem, 1),
+    TEST(kmalloc, 1),
+    TEST(kmap, 1),
+    TEST(vpmap, 1),
+    TEST(timer, 1),
+    TEST(ksyms, 1),
+    TEST(ipi, 2),
+    {.name = "memory", .cpus = 1, .run = test_memory, .by_name = true},
+    FAULT(fault_text_write, PANIC_PAGE_FAULT, "write", "read-only page",
+	  "fault_text_write", "fault_text_write"),
+    FAULT(fault_data_exec, PANIC_PAGE_FAULT, "execute", "no-execute page", NULL,
+	  "selftest_run"),
+    FAULT(fault_null_read, PANIC_PAGE_FAULT, "read", "not present",
+	  "fault_null_read", "fault_null_read"),
+    FAULT(fault_user_read, PANIC_PAGE_FAULT, "read", "user page",
+	  "fault_user_read", "fault_user_read"),
+    FAULT(fault_user_exec, PANIC_PAGE_FAULT, "execute", "user page", NULL,
+	  "selftest_run"),
+    FAULT(fault_trap, PANIC_TRAP, NULL, NULL, "fault_trap", "fault_trap"),
+    FAULT(fault_stack_overflow, PANIC_STACK_OVERFLOW, NULL, NULL, "deep",
+	  "fault_stack_overflow"),
+    SANITIZER_FAULT(fault_ubsan, PANIC_UBSAN),
+    SANITIZER_FAULT(fault_canary, PANIC_STACK_SMASH),
 };
+
+/* ---- Running them, and judging a panic ----------------------------------- */
+
+/* The fault test running now, for the panic hook; its number. */
+static const struct selftest *faulting;
+static int faulting_n;
+
+static const char *const kind_names[] = {
+    [PANIC_BUG] = "plain",
+    [PANIC_PAGE_FAULT] = "page fault",
+    [PANIC_TRAP] = "unexpected trap",
+    [PANIC_STACK_OVERFLOW] = "kernel stack overflow",
+    [PANIC_UBSAN] = "undefined behaviour",
+    [PANIC_STACK_SMASH] = "stack smashing",
+};
+
+/* Does some backtrace line name function want? */
+static bool backtrace_names(const struct panic_report *r, const char *want)
+{
+	for (int i = 0; i < r->nframes; i++)
+		if (named(r->frames[i], want))
+			return true;
+	return false;
+}
+
+/* Compare the panic r with what e declares. Return: NULL when they agree,
+ * else the first difference in words (in buf). */
+static const char *panic_differs(const struct panic_expect *e,
+				 const struct panic_report *r, char *buf,
+				 size_t size)
+{
+	const struct panic_cause *c = r->cause;
+	uintptr_t off;
+
+	if (c->kind != e->kind)
+		ksnprintf(buf, size, "panic kind '%s', not '%s'",
+			  kind_names[c->kind], kind_names[e->kind]);
+	else if (e->kind == PANIC_PAGE_FAULT && c->addr != fault_addr)
+		ksnprintf(buf, size, "the fault is at %p, not %p",
+			  (void *)c->addr, (void *)fault_addr);
+	else if (e->access && strcmp(c->access, e->access) != 0)
+		ksnprintf(buf, size, "a %s fault, not %s", c->access,
+			  e->access);
+	else if (e->reason && strcmp(c->reason, e->reason) != 0)
+		ksnprintf(buf, size, "reason '%s', not '%s'", c->reason,
+			  e->reason);
+	else if (!e->pc_in && c->pc != fault_addr)
+		ksnprintf(buf, size, "pc %p is not the bad address %p",
+			  (void *)c->pc, (void *)fault_addr);
+	else if (e->pc_in && !named(ksym_lookup(c->pc, &off), e->pc_in))
+		ksnprintf(buf, size, "the pc %pS is not in %s", (void *)c->pc,
+			  e->pc_in);
+	else if (r->nframes < 2 || !r->frames[1])
+		ksnprintf(buf, size, "no symbolized backtrace");
+	else if (!backtrace_names(r, e->caller))
+		ksnprintf(buf, size, "the backtrace does not name %s",
+			  e->caller);
+	else
+		return NULL;
+	return buf;
+}
+
+/* The panic hook (lib/panic.h): a fault test's panic is judged against
+ * its declaration, one result line; any other panic bails the test run
+ * out. Return: the status to leave QEMU with, 0 for an expected panic. */
+static int selftest_on_panic(const struct panic_report *r)
+{
+	char why[128];
+	const char *differs;
+
+	if (!faulting) {
+		kprintf("Bail out! panic: %s\n", r->message);
+		return 1;
+	}
+	differs = panic_differs(&faulting->panic, r, why, sizeof(why));
+	if (differs) {
+		kprintf("not ok %d panic on %s # %s\n", faulting_n,
+			faulting->name, differs);
+		return 1;
+	}
+	kprintf("ok %d panic on %s\n", faulting_n, faulting->name);
+	return 0;
+}
+
+void selftest_init(void)
+{
+	panic_set_hook(selftest_on_panic);
+}
 
 static int online_cpus(void)
 {
@@ -466,34 +682,88 @@ static int online_cpus(void)
 	return n;
 }
 
-noreturn void selftest_run(const char *which)
+/* Is name one of the comma-separated names of list? */
+static bool listed(const char *list, const char *name)
 {
-	bool all = !which[0] || !strcmp(which, "all");
-	int passed = 0, failed = 0;
+	size_t len = strlen(name);
 
+	for (const char *p = list; *p; p++)
+		if ((p == list || p[-1] == ',') && !strncmp(p, name, len) &&
+		    (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* Does `selftest=which` ask for t? "" and "all": every test that returns
+ * and needs no word of its own; "faults": every fault test but the
+ * sanitizers' ("sanitizers": those); else a list of names. */
+static bool selected(const char *which, const struct selftest *t)
+{
+	if (!which[0] || !strcmp(which, "all"))
+		return !t->fault && !t->by_name;
+	if (!strcmp(which, "faults"))
+		return t->fault && !t->sanitizer;
+	if (!strcmp(which, "sanitizers"))
+		return t->sanitizer;
+	return listed(which, t->name);
+}
+
+/* Run test number n, t, printing its result line. A fault test should
+ * never come back: its panic prints the line (selftest_on_panic).
+ * Return: whether it passed (a skipped test passes). */
+static bool run_one(int n, const struct selftest *t, bool all)
+{
+	kprintf("# run %d %s%s\n", n, t->fault ? "panic on " : "", t->name);
+	if (all && online_cpus() < t->cpus) {
+		kprintf("ok %d %s # SKIP needs %d cpus\n", n, t->name, t->cpus);
+		return true;
+	}
+	if (t->sanitizer && !KERNEL_SANITIZE) {
+		kprintf("ok %d panic on %s # SKIP needs a SANITIZE=1 kernel\n", n,
+			t->name);
+		return true;
+	}
+	if (t->fault) {
+		faulting = t;
+		faulting_n = n;
+		t->fault();
+		faulting = NULL;
+		kprintf("not ok %d panic on %s # no fault\n", n, t->name);
+		return false;
+	}
+	if (!t->run()) {
+		kprintf("not ok %d %s # check failed: %s (%s:%d)\n", n, t->name,
+			broken_check, __FILE__, broken_line);
+		return false;
+	}
+	kprintf("ok %d %s\n", n, t->name);
+	return true;
+}
+
+noreturn void selftest_run(const struct boot_info *bi)
+{
+	char which[64] = "", start[16] = "0";
+	int planned = 0, n = 0, failed = 0, first;
+	bool all;
+
+	boot = bi;
+	cmdline_get(bi->cmdline, "selftest", which, sizeof(which));
+	cmdline_get(bi->cmdline, "start", start, sizeof(start));
+	first = (int)strtol(start, NULL, 10);
+	all = !which[0] || !strcmp(which, "all");
+	for (size_t i = 0; i < ARRAY_SIZE(tests); i++)
+		planned += selected(which, &tests[i]);
+	if (planned == 0) {
+		kprintf("Bail out! no self-test named '%s'\n", which);
+		arch_poweroff(1);
+	}
+	kprintf("1..%d\n", planned);
 	for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-		const struct selftest *t = &tests[i];
-		if (all ? t->fault != NULL : strcmp(which, t->name) != 0)
+		if (!selected(which, &tests[i]) || ++n <= first)
 			continue;
-		if (all && online_cpus() < t->cpus) {
-			kprintf("selftest %s: skipped (needs %d cpus)\n",
-				t->name, t->cpus);
-		} else if (t->fault) {
-			t->fault();
-			kprintf("selftest %s: FAIL (no fault)\n", t->name);
-			failed++;
-		} else if (t->run()) {
-			kprintf("selftest %s: ok\n", t->name);
-			passed++;
-		} else {
-			kprintf("selftest %s: FAIL\n", t->name);
-			failed++;
-		}
+		failed += !run_one(n, &tests[i], all);
 	}
-	if (passed + failed == 0) {
-		kprintf("selftest: no test named '%s'\n", which);
-		failed = 1;
-	}
-	kprintf("selftest: %d passed, %d failed\n", passed, failed);
+	kprintf("selftest: %d passed, %d failed\n", planned - first - failed,
+		failed);
 	arch_poweroff(failed ? 1 : 0);
 }

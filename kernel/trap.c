@@ -10,17 +10,31 @@
 
 #include "kernel/proc.h"
 #include "lib/kprintf.h"
+#include "lib/panic.h"
 #include "mm/fault.h"
+
+/* A page fault of the kernel's own: a bug, told in the fault's words. */
+static noreturn void kernel_fault_panic(const struct fault *f)
+{
+	struct panic_cause c = {
+	    .kind = PANIC_PAGE_FAULT,
+	    .pc = f->pc,
+	    .fp = f->fp,
+	    .addr = f->addr,
+	    .access = access_name(f->access),
+	    .reason = mm_pte_reason(f->addr, f->access, false),
+	};
+
+	panic_at(&c, "page fault: kernel %s at %p (%s), pc %pS", c.access,
+		 (void *)c.addr, c.reason, (void *)c.pc);
+}
 
 void trap_page_fault(const struct fault *f)
 {
 	struct verdict v;
 
 	if (!f->user)
-		panic_at(
-		    f->pc, f->fp, "page fault: kernel %s at %p (%s), pc %pS",
-		    access_name(f->access), (void *)f->addr,
-		    mm_pte_reason(f->addr, f->access, false), (void *)f->pc);
+		kernel_fault_panic(f);
 	/* Interrupts stay off, as the trap left them: turning them on and
 	 * off costs about as much as a whole copy-on-write reuse under
 	 * QEMU's TCG. The fault may still sleep: a sleep goes through the

@@ -17,18 +17,9 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 void console_write(const char *buf, size_t n);
 
 /* Print "panic: <message>", the CPU state and a backtrace, stop every CPU
- * and leave QEMU with a failure status. */
+ * and leave QEMU with a failure status (or the panic hook's: lib/panic.h,
+ * which also has panic_at and backtrace). */
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* panic() for a trap, whose interesting frames are the interrupted ones:
- * the backtrace starts with the trapped pc, then walks up from frame
- * pointer fp instead of the caller's frame. */
-noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Print a backtrace, each address with the function holding it: pc first
- * (unless 0), then the return addresses of the frame-pointer chain from
- * frame fp up, each named by the function of its call (the byte before). */
-void backtrace(uintptr_t pc, uintptr_t fp);
 
 #define assert(c)                                                              \
 	do {                                                                   \

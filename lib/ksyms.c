@@ -3,6 +3,8 @@
 
 #include <arch/arch.h>
 
+#include "lib/kprintf.h"
+
 struct ksym {
 	uintptr_t addr;
 	const char *name;
@@ -39,4 +41,15 @@ const char *ksym_lookup_return(uintptr_t ret, uintptr_t *offset)
 	if (name)
 		*offset += 1;
 	return name;
+}
+
+void ksym_describe_return(char *buf, size_t size, uintptr_t ret)
+{
+	uintptr_t off;
+	const char *name = ksym_lookup_return(ret, &off);
+
+	if (name)
+		ksnprintf(buf, size, "%s+0x%lx", name, (unsigned long)off);
+	else
+		ksnprintf(buf, size, "%p", (void *)ret);
 }

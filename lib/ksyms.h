@@ -18,4 +18,9 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *offset);
  * returns to the first byte of the next). *offset is still ret's. */
 const char *ksym_lookup_return(uintptr_t ret, uintptr_t *offset);
 
+/* Write "name+0xoff" of ksym_lookup_return(ret), or ret in hex when no
+ * kernel function holds its call, into buf (size bytes): for a panic that
+ * names the function that called it. */
+void ksym_describe_return(char *buf, size_t size, uintptr_t ret);
+
 #endif

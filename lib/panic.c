@@ -1,12 +1,22 @@
-/* panic and the frame-pointer backtrace. */
+/* panic, the frame-pointer backtrace, and the hook that judges a panic. */
+#include "lib/panic.h"
+
 #include <arch/arch.h>
 
+#include "lib/format.h"
 #include "lib/kprintf.h"
 #include "lib/ksyms.h"
 
 extern bool kprintf_unlocked;
 
-#define BACKTRACE_MAX 32
+#define MESSAGE_MAX 256
+
+static panic_hook_fn *panic_hook;
+
+void panic_set_hook(panic_hook_fn *hook)
+{
+	panic_hook = hook;
+}
 
 /* Could fp be a frame of kernel code? Frames live on kernel stacks: in the
  * kernel image (boot stacks), the stack area, or the direct map. */
@@ -22,8 +32,9 @@ static bool frame_plausible(uintptr_t fp)
 }
 
 /* One line of a backtrace: number, address, and the function holding it
- * or, for a return address (ret), the one holding its call. */
-static void backtrace_line(int i, uintptr_t pc, bool ret)
+ * or, for a return address (ret), the one holding its call.
+ * Return: that function's name, or NULL when it is not kernel text. */
+static const char *backtrace_line(int i, uintptr_t pc, bool ret)
 {
 	uintptr_t off;
 	const char *name =
@@ -33,6 +44,7 @@ static void backtrace_line(int i, uintptr_t pc, bool ret)
 		kprintf("  #%d %016lx %s+0x%lx\n", i, pc, name, off);
 	else
 		kprintf("  #%d %016lx (not kernel text)\n", i, pc);
+	return name;
 }
 
 /* Could a return address be one of the kernel's? Its call is in the text. */
@@ -41,26 +53,37 @@ static bool return_in_text(uintptr_t pc)
 	return pc > (uintptr_t)_text_start && pc <= (uintptr_t)_text_end;
 }
 
-void backtrace(uintptr_t pc, uintptr_t fp)
+int backtrace(uintptr_t pc, uintptr_t fp, const char *names[BACKTRACE_MAX])
 {
+	const char *name;
 	int i = 0;
 
 	kprintf("backtrace:\n");
-	if (pc)
-		backtrace_line(i++, pc, false);
+	if (pc) {
+		name = backtrace_line(i, pc, false);
+		if (names)
+			names[i] = name;
+		i++;
+	}
 	for (; i < BACKTRACE_MAX && frame_plausible(fp); i++) {
 		arch_frame_unwind(&fp, &pc);
 		if (!return_in_text(pc))
 			break;
-		backtrace_line(i, pc, true);
+		name = backtrace_line(i, pc, true);
+		if (names)
+			names[i] = name;
 	}
+	return i;
 }
 
-/* The shared body of panic and panic_at. */
-static noreturn void vpanic(uintptr_t pc, uintptr_t fp, const char *fmt,
+/* The shared body of panic and panic_at: print the message, the CPU and
+ * the backtrace, then power off with the hook's status (1 without one). */
+static noreturn void vpanic(const struct panic_cause *c, const char *fmt,
 			    va_list ap)
 {
 	static volatile int panicking;
+	static char message[MESSAGE_MAX];
+	static struct panic_report r;
 
 	arch_intr_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
@@ -68,24 +91,28 @@ static noreturn void vpanic(uintptr_t pc, uintptr_t fp, const char *fmt,
 		arch_poweroff(3);
 	}
 	kprintf_unlocked = true;
-	kprintf("\npanic: ");
-	kvprintf(fmt, ap);
-	kprintf("\n");
+	vformat_string(message, sizeof(message), ksym_lookup, fmt, ap);
+	kprintf("\npanic: %s\n", message);
 	arch_dump_cpu();
-	backtrace(pc, fp);
-	arch_poweroff(1);
+	r.cause = c;
+	r.message = message;
+	r.nframes = backtrace(c->pc, c->fp, r.frames);
+	arch_poweroff(panic_hook ? panic_hook(&r) : 1);
 }
 
 noreturn void panic(const char *fmt, ...)
 {
+	struct panic_cause c = {.kind = PANIC_BUG, .fp = arch_frame_pointer()};
 	va_list ap;
+
 	va_start(ap, fmt);
-	vpanic(0, arch_frame_pointer(), fmt, ap);
+	vpanic(&c, fmt, ap);
 }
 
-noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
+noreturn void panic_at(const struct panic_cause *c, const char *fmt, ...)
 {
 	va_list ap;
+
 	va_start(ap, fmt);
-	vpanic(pc, fp, fmt, ap);
+	vpanic(c, fmt, ap);
 }

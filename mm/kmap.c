@@ -3,7 +3,8 @@
  *
  *   KMAP_BASE + pa     every RAM frame, R+W, never X (image text, rodata
  *                      and symbol-table frames R only, so no alias makes
- *                      them writable)
+ *                      them writable; the initrd R only while it holds
+ *                      the files' data)
  *   KIMAGE_OFFSET + pa the image: text R+X | rodata R | data, bss R+W |
  *                      symbol table R (the page under boot_stack left out:
  *                      a guard)
@@ -29,8 +30,11 @@ static void map_range(vaddr_t va, paddr_t pa, uint64_t size, unsigned perm)
 }
 
 /* Permissions of the direct-map alias of physical page pa. */
-static unsigned direct_perm(paddr_t pa)
+static unsigned direct_perm(const struct boot_info *bi, paddr_t pa)
 {
+	if (pa >= ROUND_DOWN(bi->initrd_base, PAGE_SIZE) &&
+	    pa < bi->initrd_base + bi->initrd_size && !pmem_contains(pa))
+		return PERM_R; /* the initrd, still held: the files' data */
 	if (pa >= kimage_v2p(_text_start) && pa < kimage_v2p(_rodata_end))
 		return PERM_R;
 	if (pa >= kimage_v2p(_ksyms_start) && pa < kimage_v2p(_kernel_end))
@@ -53,7 +57,7 @@ void kmap_init(const struct boot_info *bi)
 			      (void *)hi);
 		for (paddr_t pa = lo; pa < hi; pa += PAGE_SIZE)
 			map_range(KMAP_BASE + pa, pa, PAGE_SIZE,
-				  direct_perm(pa));
+				  direct_perm(bi, pa));
 	}
 
 	map_range((vaddr_t)_text_start, kimage_v2p(_text_start),

@@ -4,6 +4,7 @@
 #include <arch/arch.h>
 
 #include "lib/kprintf.h"
+#include "lib/panic.h"
 #include "lib/spinlock.h"
 #include "mm/kmap.h"
 #include "mm/pmem.h"
@@ -169,6 +170,9 @@ bool kstack_overflowed(uintptr_t addr, uintptr_t sp)
 noreturn void kstack_overflow_panic(uintptr_t pc, uintptr_t fp, uintptr_t addr,
 				    uintptr_t sp)
 {
-	panic_at(pc, fp, "kernel stack overflow: write at %p, sp %p, pc %pS",
+	struct panic_cause c = {
+	    .kind = PANIC_STACK_OVERFLOW, .pc = pc, .fp = fp, .addr = addr};
+
+	panic_at(&c, "kernel stack overflow: write at %p, sp %p, pc %pS",
 		 (void *)addr, (void *)sp, (void *)pc);
 }

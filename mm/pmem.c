@@ -6,8 +6,8 @@
  *   +------+------+------+------+------+------+----
  *   | used | free | free | slab | hole | free | ...
  *   +------+------+------+------+------+------+----
- *              |      ^             (holes and the kernel image are
- *              +------+              PAGE_RESERVED forever)
+ *              |      ^             (holes, the kernel image and the
+ *              +------+              initrd are PAGE_RESERVED forever)
  *            free list
  */
 #include "mm/pmem.h"
@@ -44,26 +44,43 @@ bool pmem_contains(paddr_t pa)
 		   PAGE_RESERVED;
 }
 
-/* The usable RAM ranges with [cut_base, cut_end) cut out: calls fn on each
- * piece that remains, page-aligned inward, skipping empty pieces. */
-static void for_each_piece(const struct boot_info *bi, paddr_t cut_base,
-			   paddr_t cut_end,
+/* What pmem_init keeps out of pmem, sorted by address and page-aligned
+ * outward: the kernel image and the initrd (the boot module). */
+static struct mem_range held[2];
+static int nheld;
+
+/* Add [base, base + size) to held, in address order. */
+static void hold(paddr_t base, uint64_t size)
+{
+	paddr_t lo = ROUND_DOWN(base, PAGE_SIZE);
+	paddr_t hi = ROUND_UP(base + size, PAGE_SIZE);
+	int i = nheld++;
+
+	for (; i > 0 && held[i - 1].base > lo; i--)
+		held[i] = held[i - 1];
+	held[i] = (struct mem_range){lo, hi - lo};
+}
+
+/* The usable RAM ranges minus the held ranges: calls fn on each piece that
+ * remains, page-aligned inward, skipping empty pieces. */
+static void for_each_piece(const struct boot_info *bi,
 			   void (*fn)(paddr_t, paddr_t, void *), void *arg)
 {
 	for (int i = 0; i < bi->nram; i++) {
 		paddr_t lo = ROUND_UP(bi->ram[i].base, PAGE_SIZE);
 		paddr_t hi =
 		    ROUND_DOWN(bi->ram[i].base + bi->ram[i].size, PAGE_SIZE);
-		paddr_t a = MIN(MAX(ROUND_DOWN(cut_base, PAGE_SIZE), lo), hi);
-		paddr_t b = MAX(MIN(ROUND_UP(cut_end, PAGE_SIZE), hi), lo);
 
-		if (cut_end <= lo || cut_base >= hi) { /* no overlap */
-			a = b = hi;
+		for (int h = 0; h < nheld && lo < hi; h++) {
+			paddr_t cut = held[h].base, end = cut + held[h].size;
+			if (end <= lo || cut >= hi)
+				continue;
+			if (lo < cut)
+				fn(lo, cut, arg);
+			lo = MIN(end, hi);
 		}
-		if (lo < a)
-			fn(lo, a, arg);
-		if (b < hi)
-			fn(b, hi, arg);
+		if (lo < hi)
+			fn(lo, hi, arg);
 	}
 }
 
@@ -80,6 +97,15 @@ static void find_room(paddr_t lo, paddr_t hi, void *arg)
 		p->found = lo;
 }
 
+/* Put pg on the free list (caller holds pmem_lock, or pmem_init runs). */
+static void free_push(struct page *pg)
+{
+	pg->kind = PAGE_FREE;
+	pg->next = free_list;
+	free_list = pg;
+	nfree++;
+}
+
 /* for_each_piece callback: put every frame in [lo, hi) on the free list,
  * except those holding the pages array and frame 0. */
 static void add_free(paddr_t lo, paddr_t hi, void *arg)
@@ -90,11 +116,7 @@ static void add_free(paddr_t lo, paddr_t hi, void *arg)
 		if (pa == 0 ||
 		    (pa >= array->found && pa < array->found + array->need))
 			continue;
-		struct page *pg = pmem_page(pa);
-		pg->kind = PAGE_FREE;
-		pg->next = free_list;
-		free_list = pg;
-		nfree++;
+		free_push(pmem_page(pa));
 		ntotal++;
 	}
 }
@@ -121,7 +143,11 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	    ROUND_UP(((pmem_frames.hi - pmem_frames.lo) >> PAGE_SHIFT) *
 			 sizeof(struct page),
 		     PAGE_SIZE);
-	for_each_piece(bi, reserved_base, reserved_end, find_room, &array);
+	nheld = 0;
+	hold(reserved_base, reserved_end - reserved_base);
+	if (bi->initrd_size)
+		hold(bi->initrd_base, bi->initrd_size);
+	for_each_piece(bi, find_room, &array);
 	if (!array.found)
 		panic("pmem_init: no room for %lu bytes of struct page",
 		      (unsigned long)array.need);
@@ -131,7 +157,23 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	memset(pmem_frames.pages, 0, array.need);
 	free_list = NULL;
 	nfree = ntotal = 0;
-	for_each_piece(bi, reserved_base, reserved_end, add_free, &array);
+	for_each_piece(bi, add_free, &array);
+}
+
+void pmem_release(paddr_t base, uint64_t size)
+{
+	paddr_t lo = MAX(ROUND_DOWN(base, PAGE_SIZE), pmem_frames.lo);
+	paddr_t hi = MIN(ROUND_UP(base + size, PAGE_SIZE), pmem_frames.hi);
+
+	spin_lock(&pmem_lock);
+	for (paddr_t pa = hi; pa > lo;) {
+		struct page *pg = pmem_page(pa -= PAGE_SIZE);
+		if (pg->kind != PAGE_RESERVED)
+			pmem_bad_frame("pmem_release: not held", pa);
+		free_push(pg);
+		ntotal++;
+	}
+	spin_unlock(&pmem_lock);
 }
 
 paddr_t pmem_alloc(int flags)
@@ -164,10 +206,7 @@ void pmem_last_unref(struct page *pg, paddr_t pa)
 	if (pg->refcount < 0 || pg->kind != PAGE_USED)
 		pmem_bad_frame("pmem_unref: free or reserved", pa);
 	spin_lock(&pmem_lock);
-	pg->kind = PAGE_FREE;
-	pg->next = free_list;
-	free_list = pg;
-	nfree++;
+	free_push(pg);
 	spin_unlock(&pmem_lock);
 }
 

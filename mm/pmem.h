@@ -14,8 +14,8 @@
 struct boot_info;
 
 /* What a frame is used for, kept for kfree and for consistency checks.
- * PAGE_RESERVED frames (holes, the kernel image, the struct page array)
- * are never allocated. */
+ * PAGE_RESERVED frames (holes, the kernel image, the initrd, the struct
+ * page array) are never allocated. */
 enum page_kind { PAGE_RESERVED, PAGE_FREE, PAGE_USED, PAGE_SLAB };
 
 struct page {
@@ -55,9 +55,16 @@ static inline paddr_t V2P(const void *va)
 #define PMEM_RESERVE 32
 
 /* Take every frame of bi->ram except those in [reserved_base, reserved_end)
- * (the kernel image). Places the struct page array in RAM itself. */
+ * (the kernel image) and the initrd's (bi->initrd_*, which the files'
+ * data is read from for as long as the kernel runs). Places the struct
+ * page array in RAM itself. */
 void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 	       paddr_t reserved_end);
+
+/* Hand the frames of [base, base + size), page-aligned outward, which
+ * pmem_init held for the initrd, to the allocator: once its files are read
+ * from elsewhere. Panics on a frame that was not held. */
+void pmem_release(paddr_t base, uint64_t size);
 
 /* A free frame with reference count 1 (zeroed with PMEM_ZERO), or 0 when
  * memory is exhausted (for PMEM_USER: when only the reserve is left) or

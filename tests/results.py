@@ -1,38 +1,19 @@
-#!/usr/bin/env python3
-"""Turn the results of tests/run-tests.sh into a report for machines and one
-for people, and print the second.
+"""The reports of tests/run.py: one for machines and one for people.
 
-    tests/results.py RESULTS.tsv OUT.xml OUT.md
-
-RESULTS.tsv has one line per result: column, test, status (pass or FAIL),
-seconds, log file, reason (empty when it passed), separated by tabs.
-
-OUT.xml is JUnit XML: one <testsuite> per column (arch x CPUs, the eager
-fork, host), one <testcase> per test with its time, and for a failure a
-<failure> with the reason and the tail of the test's part of its log.
-OUT.md is a Markdown table, tests as rows and columns as columns.
-Standard library only.
+write(results, OUT.xml, OUT.md) writes JUnit XML: one <testsuite> per
+column (arch x CPUs x options, the eager fork, host), one <testcase> per
+test with its time, and for a failure a <failure> with the reason and the
+tail of the test's part of its log; and a Markdown table, tests as rows
+and columns as columns, which it returns. Standard library only.
 """
-import sys
 import xml.etree.ElementTree as ET
 from collections import namedtuple
 
-Result = namedtuple("Result", "column test status seconds log why")
+# status: "pass" or "FAIL"; number: the test's number in its suite's
+# result lines (0: none), for log_tail.
+Result = namedtuple("Result", "column test status seconds log why number")
 
 TAIL_LINES = 30
-
-
-def read_results(path):
-    """Return the list of Results in the file at path."""
-    results = []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            fields = line.rstrip("\n").split("\t")
-            fields += [""] * (6 - len(fields))
-            column, test, status, seconds, log, why = fields[:6]
-            results.append(Result(column, test, status, float(seconds or 0),
-                                  log, why))
-    return results
 
 
 def unique(items):
@@ -46,19 +27,21 @@ def xml_text(s):
 
 
 def log_tail(r):
-    """Return the last lines of r's part of its log: for a user test, from
-    its RUN line to its verdict (or the end, if the boot died in it)."""
+    """Return the last lines of r's part of its log: for a test of a
+    suite, from its "# run N name" line to its result line (or the end, if
+    the boot died in it)."""
     try:
         with open(r.log, encoding="utf-8", errors="replace") as f:
             lines = f.read().splitlines()
     except OSError:
         return "(no log at %s)" % r.log
-    if r.test.startswith("user "):
-        name = r.test[len("user "):]
-        if "RUN " + name in lines:
-            lines = lines[lines.index("RUN " + name):]
+    if r.number:
+        head = "# run %d " % r.number
+        starts = [i for i, l in enumerate(lines) if l.startswith(head)]
+        if starts:
+            lines = lines[starts[-1]:]
             ends = [i for i, l in enumerate(lines)
-                    if l.startswith("FAIL %s:" % name)]
+                    if l.startswith("not ok %d " % r.number)]
             if ends:
                 lines = lines[:ends[0] + 1]
     tail = lines[-TAIL_LINES:]
@@ -103,20 +86,14 @@ def matrix(results):
                    + " |\n" for row in rows)
 
 
-def main(argv):
-    if len(argv) != 4:
-        sys.exit("usage: results.py RESULTS.tsv OUT.xml OUT.md")
-    results = read_results(argv[1])
+def write(results, xml_path, md_path):
+    """Write the JUnit report to xml_path and the table to md_path.
+    Return: the table."""
     tree = junit(results)
     ET.indent(tree)
-    tree.write(argv[2], encoding="utf-8", xml_declaration=True)
-    ET.parse(argv[2])  # what we wrote must read back as XML
+    tree.write(xml_path, encoding="utf-8", xml_declaration=True)
+    ET.parse(xml_path)  # what we wrote must read back as XML
     table = matrix(results)
-    with open(argv[3], "w", encoding="utf-8") as f:
+    with open(md_path, "w", encoding="utf-8") as f:
         f.write(table)
-    print(table, end="")
-    print("(JUnit XML: %s, this table: %s)" % (argv[2], argv[3]))
-
-
-if __name__ == "__main__":
-    main(sys.argv)
+    return table

@@ -15,9 +15,9 @@
 #
 # Each program becomes $(USER_BUILD)/<name>; the initrd holds them at its
 # root, by bare name, with a file TESTS naming the tests to run in order.
-# The initrd's copies lose their debug sections, which the kernel never
-# reads (gdb's usym reads $(USER_BUILD)/<name>), so the image stays small
-# enough for MEM=8M.
+# The initrd's copies are stripped of everything the loader does not read
+# (symbols and debug sections; gdb's usym reads $(USER_BUILD)/<name>): the
+# initrd is a boot module in guest RAM, which at MEM=8M is scarce.
 
 # Included before the top Makefile's first rule: keep its default goal.
 USER_DEFAULT_GOAL := $(.DEFAULT_GOAL)
@@ -168,7 +168,7 @@ $(USER_BUILD)/programs: user-force
 # The fuzzer's seed and calls: from make's command line only, so that a
 # stray SEED or N in the environment does not change `make test`.
 FUZZ_SEED := $(if $(filter command line,$(origin SEED)),$(SEED),1)
-## knob N: the number of calls of make fuzz (12000)
+## knob N: the number of calls of make fuzz (12000); the runs of make repeat
 FUZZ_N := $(if $(filter command line,$(origin N)),$(N),12000)
 
 $(USER_BUILD)/FUZZ: user-force
@@ -182,7 +182,7 @@ FAILINJECT ?=
 ## fuzz: boot and run the syscall fuzzer alone (SEED=, N=, FAILINJECT=)
 fuzz: CMDLINE = runtests test=fuzz timeout=$(shell echo $$((30 + $(FUZZ_N) / 1000))) \
 	$(if $(FAILINJECT),failinject=$(FAILINJECT))
-fuzz: $(KERNEL)
+fuzz: $(KERNEL) $(USER_INITRD)
 	$(QEMU_CMD) </dev/null
 
 # (user/user.mk too: a change of this recipe repacks)
@@ -192,7 +192,7 @@ $(USER_INITRD): $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
 	$(Q)rm -rf $(USER_STAGE) && mkdir -p $(USER_STAGE)
 	$(Q)cp $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
 		$(USER_BUILD)/FUZZ $(USER_STAGE)/
-	$(Q)$(USER_STRIP) --strip-debug $(addprefix $(USER_STAGE)/,$(USER_NAMES))
+	$(Q)$(USER_STRIP) --strip-all $(addprefix $(USER_STAGE)/,$(USER_NAMES))
 	$(Q)cd $(USER_STAGE) && ls | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet >$(abspath $@)
 

@@ -1,8 +1,9 @@
 /*
  * Usable RAM, from the device tree. The /memory nodes say where RAM is; the
  * firmware's own region (OpenSBI adds a /reserved-memory child for it), the
- * memory reservation block, the device tree blob and the initrd are cut
- * out. What is left is page-aligned and within reach of the direct map.
+ * memory reservation block and the device tree blob are cut out. What is
+ * left is page-aligned and within reach of the direct map. The initrd stays
+ * in (pmem_init keeps it out of the frame allocator).
  */
 #include <arch/arch.h>
 
@@ -116,7 +117,5 @@ void boot_ram_from_fdt(struct boot_info *bi, const void *fdt, paddr_t fdt_pa)
 	for (int i = 0; fdt_reservation(fdt, i, &base, &size); i++)
 		ram_cut(bi, base, size);
 	ram_cut(bi, fdt_pa, fdt_totalsize(fdt));
-	if (bi->initrd_size)
-		ram_cut(bi, bi->initrd_base, bi->initrd_size);
 	ram_align(bi);
 }

@@ -2,7 +2,7 @@
  * The first instructions of the kernel, and its boot page table and stack.
  *
  * OpenSBI (fw_dynamic) jumps to _entry in S-mode with the MMU off (satp = 0):
- * pc = 0x80200000 (physical), a0 = hart id, a1 = physical address of the
+ * pc = 0x80080000 (physical), a0 = hart id, a1 = physical address of the
  * device tree. The code is linked at its high-half address but, built with
  * -mcmodel=medany, reaches everything PC-relatively, so it runs at either.
  * The other harts enter at _ap_entry, sent there by SBI hart_start (smp.c).

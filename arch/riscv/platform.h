@@ -17,8 +17,8 @@ extern uint64_t riscv_timebase_hz;
 
 struct boot_info;
 /* Fill bi->ram from the device tree at fdt (physical address fdt_pa): every
- * /memory range minus /reserved-memory, the reservation block, the blob
- * itself and the initrd already recorded in bi. */
+ * /memory range minus /reserved-memory, the reservation block and the blob
+ * itself. */
 void boot_ram_from_fdt(struct boot_info *bi, const void *fdt, paddr_t fdt_pa);
 
 /* Find the console UART in the device tree fdt (NULL: none is valid; then

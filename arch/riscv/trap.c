@@ -14,6 +14,7 @@
 #include "lib/cpu.h"
 #include "lib/ipi.h"
 #include "lib/kprintf.h"
+#include "lib/panic.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
 
@@ -146,9 +147,11 @@ static struct fault fault_record(const struct trapframe *tf, enum access access)
 /* A trap nobody handles: a kernel bug. Print the frame and panic. */
 static noreturn void unexpected_trap(const struct trapframe *tf)
 {
+	struct panic_cause c = {
+	    .kind = PANIC_TRAP, .pc = tf->sepc, .fp = tf->s0};
+
 	dump_trapframe(tf);
-	panic_at(tf->sepc, tf->s0,
-		 "unexpected trap: %s (scause 0x%lx, stval 0x%lx), pc %pS",
+	panic_at(&c, "unexpected trap: %s (scause 0x%lx, stval 0x%lx), pc %pS",
 		 trap_name(tf->scause), tf->scause, tf->stval,
 		 (void *)tf->sepc);
 }

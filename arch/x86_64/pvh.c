@@ -12,6 +12,7 @@
 #include "arch/x86_64/uart.h"
 #include "lib/cpu.h"
 #include "lib/kprintf.h"
+#include "lib/stackguard.h"
 #include "lib/string.h"
 #include "mm/pmem.h"
 
@@ -107,7 +108,8 @@ static void read_memmap(const struct hvm_start_info *si)
 		boot_fail("no usable RAM above 1 MiB");
 }
 
-/* The first module, if any, is the initrd; every module is cut from RAM. */
+/* The first module, if any, is the initrd (QEMU's -initrd): it stays in
+ * bi.ram, for pmem_init to keep. Any other module is cut from RAM. */
 static void read_modules(const struct hvm_start_info *si)
 {
 	const struct hvm_modlist_entry *mod = P2V(si->modlist_paddr);
@@ -116,16 +118,18 @@ static void read_modules(const struct hvm_start_info *si)
 		return;
 	bi.initrd_base = mod[0].paddr;
 	bi.initrd_size = mod[0].size;
-	for (uint32_t i = 0; i < si->nr_modules; i++)
+	for (uint32_t i = 1; i < si->nr_modules; i++)
 		ram_remove(mod[i].paddr, mod[i].paddr + mod[i].size);
 }
 
 /* Called by entry.S on boot_stack, with the boot page tables live and
- * kmap_offset set; si_pa is the physical hvm_start_info from %ebx. */
-noreturn void pvh_boot(paddr_t si_pa)
+ * kmap_offset set; si_pa is the physical hvm_start_info from %ebx. Without
+ * a canary: it is on the stack when the guard is set. */
+STACK_GUARD_EXEMPT noreturn void pvh_boot(paddr_t si_pa)
 {
 	const struct hvm_start_info *si = P2V(si_pa);
 
+	stack_guard_init(arch_boot_entropy());
 	arch_cpu_set(&cpus[0]); /* kprintf's lock needs mycpu() */
 	uart_init();
 	if (si->magic != HVM_START_MAGIC)

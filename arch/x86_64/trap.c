@@ -14,6 +14,7 @@
 #include "kernel/trap.h"
 #include "lib/ipi.h"
 #include "lib/kprintf.h"
+#include "lib/panic.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
 
@@ -194,6 +195,7 @@ static void check_stack_overflow(const struct trapframe *tf)
  * panics (a stack overflow by that name). */
 static void kernel_trap(struct trapframe *tf)
 {
+	struct panic_cause c;
 	struct fault f;
 
 	if (interrupt(tf))
@@ -205,8 +207,9 @@ static void kernel_trap(struct trapframe *tf)
 	}
 	check_stack_overflow(tf);
 	print_trapframe(tf);
-	panic_at(tf->rip, tf->rbp,
-		 "unexpected trap: %s (vector %lu, error 0x%lx), pc %pS",
+	c = (struct panic_cause){
+	    .kind = PANIC_TRAP, .pc = tf->rip, .fp = tf->rbp};
+	panic_at(&c, "unexpected trap: %s (vector %lu, error 0x%lx), pc %pS",
 		 trap_name(tf->vector), tf->vector, tf->error, (void *)tf->rip);
 }
 

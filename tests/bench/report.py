@@ -80,7 +80,8 @@ def cmd_parse(args):
         args.log, errors="replace").read()
     lines = text.replace("\r", "").splitlines()
     results = [r for r in map(parse_bench_line, lines) if r]
-    failed = [l for l in lines if l.startswith(("FAIL ", "panic", "ERROR"))]
+    failed = [l for l in lines
+              if l.startswith(("not ok ", "FAIL ", "panic", "ERROR"))]
     if args.require and args.require not in lines:
         failed.append("no line '%s'" % args.require)
     if failed or not results:

@@ -3,12 +3,14 @@
 #
 #   tests/gdb/check.sh ARCH [MAKEVAR=value...]     (make gdb-check)
 #
-# Boots `make qemu-gdb` in the background on a free port, attaches `make gdb`
+# Boots `make qemu-gdb` in the background on port GDBPORT (from the
+# environment; a free one if unset), attaches `make gdb`
 # in batch mode with the commands of tests/gdb/check.gdb (stop in sh's first
 # system call, then ps, cpus, regions, ptwalk, usym) and checks what they
 # print: sh running with init its parent, the user text page present, user
 # and not writable, kernel text not user, address 0 not mapped. The whole
-# session is in build/test-logs/gdb-ARCH.log. Prints one verdict line; exits
+# session is in GDB_LOG (default build/test-logs/gdb-ARCH.log). Prints one
+# verdict line; exits
 # 0 when all is as expected, 1 when not, 77 (skipped) when gdb-multiarch is
 # missing and cannot be installed.
 set -u
@@ -16,8 +18,8 @@ cd "$(dirname "$0")/../.." || exit 1
 
 arch=${1:?usage: tests/gdb/check.sh ARCH [MAKEVAR=value...]}
 shift
-log=build/test-logs/gdb-$arch.log
-mkdir -p build/test-logs
+log=${GDB_LOG:-build/test-logs/gdb-$arch.log}
+mkdir -p "$(dirname "$log")"
 
 if ! tests/deps.sh gdb >"$log" 2>&1; then
 	echo "gdb check ($arch): SKIPPED, gdb-multiarch cannot be installed" \
@@ -47,7 +49,7 @@ if ! mk "$@" >>"$log" 2>&1; then
 	exit 1
 fi
 
-port=$(free_port)
+port=${GDBPORT:-$(free_port)}
 timeout 60 make -s --no-print-directory ARCH="$arch" CPUS=2 "$@" \
 	GDBPORT="$port" qemu-gdb </dev/null >"$log.qemu" 2>&1 &
 qemu=$!

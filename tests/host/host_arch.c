@@ -211,15 +211,6 @@ noreturn void panic(const char *fmt, ...)
 	vpanic(fmt, ap);
 }
 
-noreturn void panic_at(uintptr_t pc, uintptr_t fp, const char *fmt, ...)
-{
-	va_list ap;
-	(void)pc;
-	(void)fp;
-	va_start(ap, fmt);
-	vpanic(fmt, ap);
-}
-
 /* Run fn(arg) in a child process that records a panic's message in msg
  * and dies of it (SIGABRT, no core file); returns the child's wait
  * status, or -1 when fork or waitpid failed. */

@@ -49,7 +49,7 @@ int main(int argc, char **argv);
 #define KERNEL_TEXT 0xffffffff80100000ul
 static const unsigned char ret_insn[] = {0xc3};
 #elif defined(__riscv)
-#define KERNEL_TEXT 0xffffffff80200000ul
+#define KERNEL_TEXT 0xffffffff80080000ul
 static const unsigned char ret_insn[] = {0x82, 0x80};
 #endif
 

@@ -19,8 +19,11 @@
 #define PAGE_SIZE 4096ul      /* both arches */
 #define TEXT_START 0x400000ul /* user/user.ld */
 #define STACK_BOTTOM (USTACK_UPPERBOUND - 10 * PAGE_SIZE)
-#define FILL_PAGES 1024	 /* pages one process fills with PATTERN */
-#define CHECK_PAGES 2048 /* fresh pages the next one finds zero */
+/* Pages one process fills with PATTERN, and fresh pages the next one
+ * must find zero: these many, or a quarter and a half of the free pages
+ * on a small machine (the next process gets the frames freed last). */
+#define FILL_PAGES 1024
+#define CHECK_PAGES 2048
 #define STACK_CHECK (6 * PAGE_SIZE)
 #define FILL_PIPES 16
 #define PATTERN 0xa5
@@ -32,7 +35,7 @@
 #define RAM_BASE 0x0ul
 static const unsigned char ret_insn[] = {0xc3};
 #elif defined(__riscv)
-#define KERNEL_IMAGE 0xffffffff80200000ul
+#define KERNEL_IMAGE 0xffffffff80080000ul
 #define RAM_BASE 0x80000000ul
 static const unsigned char ret_insn[] = {0x82, 0x80};
 #endif
@@ -270,17 +273,29 @@ static void peer_isolation(void)
 	}
 }
 
-/* Fill FILL_PAGES heap pages, the stack and FILL_PIPES pipes with
- * PATTERN, then exit, leaving all of it to be freed. */
+/* At most max pages, and at most the free pages / share. Inlined, with
+ * its record static: check() must leave the stack below it untouched. */
+static inline __attribute__((always_inline)) size_t pages_up_to(size_t max,
+								size_t share)
+{
+	static struct sys_info si;
+
+	assert(info(&si) == ERR_OK);
+	return si.free_pages / share < max ? si.free_pages / share : max;
+}
+
+/* Fill FILL_PAGES heap pages (pages_up_to), the stack and FILL_PIPES
+ * pipes with PATTERN, then exit, leaving all of it to be freed. */
 static int fill(void)
 {
-	unsigned char *heap = sbrk(FILL_PAGES * PAGE_SIZE);
+	size_t pages = pages_up_to(FILL_PAGES, 4);
+	unsigned char *heap = sbrk((ssize_t)(pages * PAGE_SIZE));
 	volatile unsigned char stack[STACK_CHECK];
 	int fds[2];
 
 	if (heap == (void *)ERR_NOMEM)
 		return 1;
-	memset(heap, PATTERN, FILL_PAGES * PAGE_SIZE);
+	memset(heap, PATTERN, pages * PAGE_SIZE);
 	for (size_t i = 0; i < sizeof(stack); i++)
 		stack[i] = PATTERN;
 	for (int i = 0; i < FILL_PIPES; i++)
@@ -293,12 +308,13 @@ static int fill(void)
  * which the calls before this one may have used). */
 static int check(void)
 {
-	uint64_t *heap = sbrk(CHECK_PAGES * PAGE_SIZE);
+	size_t pages = pages_up_to(CHECK_PAGES, 2);
+	uint64_t *heap = sbrk((ssize_t)(pages * PAGE_SIZE));
 	volatile uint64_t stack[STACK_CHECK / sizeof(uint64_t)];
 
 	if (heap == (void *)ERR_NOMEM)
 		return 1;
-	for (size_t i = 0; i < CHECK_PAGES * PAGE_SIZE / 8; i++)
+	for (size_t i = 0; i < pages * PAGE_SIZE / 8; i++)
 		if (heap[i] != 0) {
 			printf("ERROR: fresh heap byte %zu is %lx\n", i * 8,
 			       (unsigned long)heap[i]);

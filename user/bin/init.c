@@ -236,24 +236,26 @@ static bool leaked(const struct census *before, const struct census *after,
 	return false;
 }
 
-/* Print "PASS name" or "FAIL name: reason" by the test's own verdict:
- * exit status 0, "passed" and no "ERROR" printed, nothing leaked (leak:
- * its description, or NULL). Return: whether it passed. */
-static bool judge(const char *name, int status, const struct outcome *o,
+/* Print test n's result line, "ok N name" or "not ok N name # reason"
+ * (docs/testing.md), by the test's own verdict: exit status 0, "passed"
+ * and no "ERROR" printed, nothing leaked (leak: its description, or
+ * NULL). Return: whether it passed. */
+static bool judge(int n, const char *name, int status, const struct outcome *o,
 		  const char *leak, bool timed_out)
 {
 	if (timed_out)
-		printf("FAIL %s: timed out after %ld s\n", name, timeout_s);
+		printf("not ok %d %s # timed out after %ld s\n", n, name,
+		       timeout_s);
 	else if (status != 0)
-		printf("FAIL %s: exit status %d\n", name, status);
+		printf("not ok %d %s # exit status %d\n", n, name, status);
 	else if (!o->passed)
-		printf("FAIL %s: no 'passed'\n", name);
+		printf("not ok %d %s # no 'passed'\n", n, name);
 	else if (o->error)
-		printf("FAIL %s: printed ERROR\n", name);
+		printf("not ok %d %s # printed ERROR\n", n, name);
 	else if (leak)
-		printf("FAIL %s: %s\n", name, leak);
+		printf("not ok %d %s # %s\n", n, name, leak);
 	else
-		printf("PASS %s\n", name);
+		printf("ok %d %s\n", n, name);
 	return !timed_out && status == 0 && o->passed && !o->error && !leak;
 }
 
@@ -262,27 +264,29 @@ static bool judge(const char *name, int status, const struct outcome *o,
  * status and output are not asked. It passes when it ended within its
  * time, by exit (any status) or by a kill (the kernel printed the reason),
  * and left no page and no kmalloc object behind; a panic ends the boot
- * instead, and the runner fails the test that was running. Prints "PASS
- * name" or "FAIL name: reason", after a line of what the test met.
+ * instead, and the runner fails the test that was running. Prints test
+ * n's result line after a comment line of what the test met.
  * Return: whether it passed. */
-static bool judge_failinject(const char *name, int status, const char *leak,
-			     bool timed_out, long injected)
+static bool judge_failinject(int n, const char *name, int status,
+			     const char *leak, bool timed_out, long injected)
 {
-	printf("failinject: %s ended with status %d, %ld failures injected\n",
+	printf("# failinject: %s ended with status %d, %ld failures "
+	       "injected\n",
 	       name, status, injected);
 	if (timed_out)
-		printf("FAIL %s: timed out after %ld s\n", name, timeout_s);
+		printf("not ok %d %s # timed out after %ld s\n", n, name,
+		       timeout_s);
 	else if (leak)
-		printf("FAIL %s: %s\n", name, leak);
+		printf("not ok %d %s # %s\n", n, name, leak);
 	else
-		printf("PASS %s\n", name);
+		printf("ok %d %s\n", n, name);
 	return !timed_out && !leak;
 }
 
-/* Run the test name, wait for it and every orphan it left, and judge it by
+/* Run test n, name, wait for it and every orphan it left, and judge it by
  * its status, its output and the free pages before and after.
  * Return: whether it passed. */
-static bool run_test(const char *name)
+static bool run_test(int n, const char *name)
 {
 	struct census before, after;
 	struct outcome o;
@@ -291,13 +295,14 @@ static bool run_test(const char *name)
 	char leak[64];
 
 	take_census(&before);
-	printf("RUN %s\n", name);
+	printf("# run %d %s\n", n, name);
 	/* The watchdog first: a test that counts live processes must find
 	 * the same number all the way through. */
 	watchdog = start_watchdog();
 	pid = start_test(name, &fd);
 	if (pid < 0) {
-		printf("FAIL %s: cannot start: %s\n", name, strerror(pid));
+		printf("not ok %d %s # cannot start: %s\n", n, name,
+		       strerror(pid));
 		reap_all(watchdog);
 		return false;
 	}
@@ -311,10 +316,10 @@ static bool run_test(const char *name)
 	if (!o.line_start)
 		printf("\n");
 	if (failinject)
-		return judge_failinject(name, status, left ? leak : NULL,
+		return judge_failinject(n, name, status, left ? leak : NULL,
 					timed_out,
 					after.injected - before.injected);
-	return judge(name, status, &o, left ? leak : NULL, timed_out);
+	return judge(n, name, status, &o, left ? leak : NULL, timed_out);
 }
 
 /* The number of names (non-empty lines) in list. */
@@ -341,7 +346,9 @@ static char *next_line(char *s)
 
 /* Run the tests named in TESTS, one a line, from the one at index start on
  * (the host restarts a crashed run after the test that crashed it), and
- * print the totals. Return: the number that failed. */
+ * print the totals. The plan line "1..N" first says how many there are,
+ * so the host knows whether each got a result line.
+ * Return: the number that failed. */
 static int run_tests(long start)
 {
 	int passed = 0, failed = 0, err;
@@ -354,14 +361,13 @@ static int run_tests(long start)
 		printf("init: cannot read %s: %s\n", TESTS_FILE, strerror(err));
 		return 1;
 	}
-	/* The host checks that every one of them gets a verdict. */
-	printf("runtests: %d tests\n", count_names(test_list));
+	printf("1..%d\n", count_names(test_list));
 	prefault_stack();
 	for (name = test_list; *name != '\0'; name = next) {
 		next = next_line(name);
 		if (*name == '\0' || index++ < start)
 			continue;
-		if (run_test(name))
+		if (run_test((int)index, name))
 			passed++;
 		else
 			failed++;
@@ -370,7 +376,7 @@ static int run_tests(long start)
 		struct census now;
 
 		take_census(&now);
-		printf("failinject: %ld failures injected in all\n",
+		printf("# failinject: %ld failures injected in all\n",
 		       now.injected);
 	}
 	printf("%d passed, %d failed\n", passed, failed);

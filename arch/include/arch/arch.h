@@ -5,7 +5,10 @@
  * lists it for porters.
  *
  * Boot contract: the arch's entry code runs on `boot_stack` in the kernel
- * image's high-half addresses with kmap_offset = KMAP_BASE, calls
+ * image's high-half addresses with kmap_offset = KMAP_BASE. Its first C
+ * function, which never returns and has no stack canary
+ * (STACK_GUARD_EXEMPT, lib/stackguard.h), calls
+ * stack_guard_init(arch_boot_entropy()) before any other function; then
  * arch_cpu_set(&cpus[0]) before any output (kprintf takes a lock, and locks
  * use the per-CPU record), fills a struct boot_info and calls kmain.
  */
@@ -34,22 +37,41 @@ struct mem_range {
 /*
  * What the boot path learned from the boot loader (PVH start info on x86_64,
  * the device tree on RISC-V). `ram` lists usable RAM only: firmware, boot
- * loader and device regions are already cut out; the kernel image is not
- * (pmem_init does that). Filled by the arch before kmain and never changed.
+ * loader and device regions are already cut out; the kernel image and the
+ * initrd are not (pmem_init keeps them out of the frame allocator). The
+ * initrd is the boot module QEMU loaded beside the kernel (the start info's
+ * module 0; /chosen's linux,initrd-start/end or its multiboot,ramdisk
+ * module): where it lies in RAM, its size in bytes. Filled by the arch
+ * before kmain and never changed.
  */
 struct boot_info {
 	struct mem_range ram[BOOT_MAX_RANGES];
 	int nram;
 	char cmdline[BOOT_CMDLINE_MAX]; /* "" when the loader gave none */
-	paddr_t initrd_base;		/* 0 when there is none */
-	uint64_t initrd_size;
+	paddr_t initrd_base;		/* inside ram; 0 when there is none */
+	uint64_t initrd_size;		/* 0 when there is none */
 };
+
+/* Read len bytes at offset off of the initrd again, from a copy the boot
+ * loader keeps outside guest RAM, into dst (a kernel address in RAM: the
+ * direct map). Returns false, reading nothing, when the loader keeps no
+ * such copy or the range is not inside it; then the initrd's frames must
+ * stay. x86_64: QEMU's fw_cfg item of -initrd, by DMA; RISC-V: QEMU keeps
+ * none, always false. Callable from any CPU once kmain runs. */
+bool arch_boot_module_reread(uint64_t off, void *dst, size_t len);
 
 /* Kernel stacks are KSTACK_SIZE bytes. The arch's entry code provides the
  * boot CPU's stack as `boot_stack` (KSTACK_SIZE bytes, page-aligned) with one
  * spare page right below it, which kmap_init turns into a guard page. */
 #define KSTACK_SIZE (4 * PAGE_SIZE)
 extern char boot_stack[];
+
+/* 64 bits that differ from boot to boot, for the stack canaries' guard
+ * (not for cryptography): x86_64 mixes the TSC with the CMOS clock, and
+ * RDRAND when CPUID has it; RISC-V the device tree's /chosen rng-seed, or
+ * only the time CSR when there is none. Runs before anything else: no
+ * console, no traps, the boot page table; has no stack canary. */
+uint64_t arch_boot_entropy(void);
 
 /* Arch-neutral kernel entry (kernel/main.c). Called once on the boot CPU,
  * running in the kernel image's high-half addresses on a valid stack, with

@@ -63,9 +63,9 @@ LINUX_TEST_PROGS := $(call linux_prog,$(LINUX_TEST_SRCS))
 LINUX_OBJS := $(call linux_obj,$(LINUX_LIB_SRCS) $(LINUX_BIN_SRCS) \
 	$(LINUX_BENCH_SRCS) $(LINUX_TEST_SRCS) $(LINUX_DIR)/init.c) $(LINUX_CRT0)
 
-# This kernel's QEMU (arch/x86_64/arch.mk) on the machine of MEM and CPUS.
-linux_qemu = $(QEMU) $(QEMU_ARGS) -m $(1) -smp $(2) -nographic -no-reboot \
-	-kernel $(LINUX_KERNEL) $(QEMUEXTRA)
+# This kernel's QEMU on the machine of MEM and CPUS (the top Makefile's
+# qemu_machine), with Linux for the kernel.
+linux_qemu = $(QEMU) $(call qemu_machine,$(1),$(2)) -kernel $(LINUX_KERNEL)
 # linux_boot LIST,MEM,CPUS: boot Linux with build/linux/LIST.cpio, init
 # running the commands of LIST.list; the console to build/linux/LIST.log and
 # the terminal.
