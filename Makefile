@@ -235,7 +235,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 # kprintf, panic and the scheduler's wait ops (lib/wait.h). No kernel/ file.
 HOST_SRCS := $(wildcard tests/host/*.c) mm/pmem.c mm/vpmap.c mm/kmalloc.c \
 	mm/addrspace.c mm/fault.c mm/uaccess.c mm/vmmap.c lib/spinlock.c \
-	lib/cpu.c lib/ipi.c lib/wait.c lib/sleeplock.c
+	lib/cpu.c lib/ipi.c lib/wait.c lib/sleeplock.c lib/failinject.c
 HOST_HDRS := $(wildcard tests/host/*.h tests/host/include/arch/*.h mm/*.h lib/*.h lib/abi/*.h \
 	arch/*/include/arch/*.h arch/include/arch/*.h)
 

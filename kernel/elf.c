@@ -82,11 +82,13 @@ static int segment_load(struct addrspace *as, const struct elf64_phdr *ph,
 {
 	vaddr_t start = ROUND_DOWN(ph->p_vaddr, PAGE_SIZE);
 	vaddr_t end = ROUND_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
-	struct memregion *r =
-	    as_add_memregion(as, start, end, segment_perm(ph));
+	struct memregion *r;
 
-	if (!r)
+	if (!as_region_fits(as, start, end))
 		return ERR_INVAL; /* overlaps another segment */
+	r = as_add_memregion(as, start, end, segment_perm(ph));
+	if (!r)
+		return ERR_NOMEM;
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
 		char *page = as_map_new_page(as, r, va, true);
 		/* The part of [p_vaddr, p_vaddr + p_filesz) on this page. */

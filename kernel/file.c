@@ -115,7 +115,7 @@ static void line_release(void)
 
 static int64_t console_read(struct file *f, uintptr_t ubuf, size_t n)
 {
-	int64_t got = ERR_FAULT;
+	int64_t got;
 	size_t take;
 
 	(void)f;
@@ -124,7 +124,8 @@ static int64_t console_read(struct file *f, uintptr_t ubuf, size_t n)
 	if (line.pos == line.len)
 		console_read_line();
 	take = MIN(n, line.len - line.pos);
-	if (copy_to_user(proc_as(), ubuf, line.buf + line.pos, take) == 0) {
+	got = copy_to_user(proc_as(), ubuf, line.buf + line.pos, take);
+	if (got == 0) {
 		line.pos += take;
 		got = (int64_t)take;
 	}
@@ -139,8 +140,10 @@ static int64_t console_write_user(struct file *f, uintptr_t ubuf, size_t n)
 	(void)f;
 	for (size_t done = 0; done < n;) {
 		size_t c = MIN(n - done, sizeof(chunk));
-		if (copy_from_user(proc_as(), chunk, ubuf + done, c) < 0)
-			return done ? (int64_t)done : ERR_FAULT;
+		int err = copy_from_user(proc_as(), chunk, ubuf + done, c);
+
+		if (err)
+			return done ? (int64_t)done : err;
 		console_write(chunk, c);
 		done += c;
 	}
@@ -170,32 +173,33 @@ static struct sleeplock initrd_pos_lock = {.guard = SPINLOCK_INIT("initrd pos"),
  * initrd_read fills kernel memory, copy_to_user empties it. */
 #define INITRD_CHUNK 512
 
-/* Copy n bytes at offset pos of file f to user address ubuf. Returns
- * false when part of ubuf is bad. */
-static bool initrd_copy_out(const struct initrd_file *f, size_t pos,
-			    uintptr_t ubuf, size_t n)
+/* Copy n bytes at offset pos of file f to user address ubuf. Returns 0,
+ * or the copy's error (ERR_FAULT: part of ubuf is bad; ERR_NOMEM). */
+static int initrd_copy_out(const struct initrd_file *f, size_t pos,
+			   uintptr_t ubuf, size_t n)
 {
 	char buf[INITRD_CHUNK];
+	int err = 0;
 
-	for (size_t done = 0; done < n; done += INITRD_CHUNK) {
+	for (size_t done = 0; done < n && !err; done += INITRD_CHUNK) {
 		size_t part = MIN(n - done, (size_t)INITRD_CHUNK);
 		initrd_read(f, pos + done, buf, part);
-		if (copy_to_user(proc_as(), ubuf + done, buf, part) != 0)
-			return false;
+		err = copy_to_user(proc_as(), ubuf + done, buf, part);
 	}
-	return true;
+	return err;
 }
 
 static int64_t initrd_file_read(struct file *f, uintptr_t ubuf, size_t n)
 {
-	int64_t got = ERR_FAULT;
+	int64_t got;
 	size_t take;
 
 	if (f->is_dir)
 		return ERR_INVAL; /* not open for reading: readdir it */
 	sleeplock_lock(&initrd_pos_lock);
 	take = MIN(n, f->ifile.size - f->pos);
-	if (initrd_copy_out(&f->ifile, f->pos, ubuf, take)) {
+	got = initrd_copy_out(&f->ifile, f->pos, ubuf, take);
+	if (got == 0) {
 		f->pos += take;
 		got = (int64_t)take;
 	}
@@ -247,9 +251,7 @@ int file_readdir(struct file *f, uintptr_t udirent)
 		memset(&d, 0, sizeof(d));
 		strlcpy(d.name, ifile.name, sizeof(d.name));
 		d.inode_num = ifile.index + 1;
-		err = copy_to_user(proc_as(), udirent, &d, sizeof(d)) < 0
-			  ? ERR_FAULT
-			  : ERR_OK;
+		err = copy_to_user(proc_as(), udirent, &d, sizeof(d));
 		if (err == ERR_OK)
 			f->pos++;
 	}
@@ -274,6 +276,5 @@ int file_fstat(struct file *f, uintptr_t ustat)
 		st.inode_num = f->ifile.index + 1;
 		st.size = f->ifile.size;
 	}
-	return copy_to_user(proc_as(), ustat, &st, sizeof(st)) < 0 ? ERR_FAULT
-								   : ERR_OK;
+	return copy_to_user(proc_as(), ustat, &st, sizeof(st));
 }

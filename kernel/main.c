@@ -12,7 +12,9 @@
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
 #include "kernel/timer.h"
+#include "lib/abi/errcode.h"
 #include "lib/cpu.h"
+#include "lib/failinject.h"
 #include "lib/ipi.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
@@ -107,6 +109,23 @@ static void fault_sleep_knob(const char *cmdline)
 	kprintf("fault_sleep: every user page fault waits first\n");
 }
 
+/* The test switch failinject=RULES (lib/failinject.h): operations fail on
+ * purpose, from the first user process on. A malformed switch panics
+ * rather than run a boot that would silently test nothing. */
+static void failinject_knob(const char *cmdline)
+{
+	char spec[128];
+	const char *why;
+
+	if (!cmdline_get(cmdline, "failinject", spec, sizeof(spec)))
+		return;
+	if (failinject_configure(spec, &why) != ERR_OK)
+		panic("failinject: cannot read '%s' at '%s'", spec, why);
+	kprintf("failinject: %s, from the first user process on (init "
+		"spared)\n",
+		spec);
+}
+
 noreturn void kmain(struct boot_info *bi)
 {
 	cpu_init_boot();
@@ -131,5 +150,6 @@ noreturn void kmain(struct boot_info *bi)
 	if (cmdline_get(bi->cmdline, "selftest", NULL, 0))
 		selftest_run(bi);
 	fault_sleep_knob(bi->cmdline);
+	failinject_knob(bi->cmdline);
 	start_init(bi->cmdline);
 }

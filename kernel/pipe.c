@@ -61,7 +61,8 @@ static void side_give(uint8_t *busy)
 }
 
 /* Copy up to n bytes of the ring, from nread on, into user memory, without
- * the lock (the reader owns them). Returns the count or ERR_FAULT. */
+ * the lock (the reader owns them). Returns the count, or the copy's error
+ * (ERR_FAULT, ERR_NOMEM) when not one byte went. */
 static int64_t ring_take(struct pipe *p, uintptr_t ubuf, size_t n, size_t avail)
 {
 	size_t done = 0, from = p->nread;
@@ -69,10 +70,11 @@ static int64_t ring_take(struct pipe *p, uintptr_t ubuf, size_t n, size_t avail)
 	while (done < n && done < avail) {
 		size_t at = (from + done) % PIPE_SIZE;
 		size_t chunk = MIN(MIN(n, avail) - done, PIPE_SIZE - at);
+		int err =
+		    copy_to_user(proc_as(), ubuf + done, p->buf + at, chunk);
 
-		if (copy_to_user(proc_as(), ubuf + done, p->buf + at, chunk) <
-		    0)
-			return done ? (int64_t)done : ERR_FAULT;
+		if (err)
+			return done ? (int64_t)done : err;
 		done += chunk;
 	}
 	return (int64_t)done;
@@ -107,8 +109,8 @@ static int64_t pipe_read(struct file *f, uintptr_t ubuf, size_t n)
 }
 
 /* Copy up to room bytes from user memory into the free part of the ring
- * after nwritten, without the lock (the writer owns it). Returns the count
- * or ERR_FAULT. */
+ * after nwritten, without the lock (the writer owns it). Returns the count,
+ * or the copy's error (ERR_FAULT, ERR_NOMEM) when not one byte went. */
 static int64_t ring_put(struct pipe *p, uintptr_t ubuf, size_t room)
 {
 	size_t done = 0;
@@ -116,10 +118,11 @@ static int64_t ring_put(struct pipe *p, uintptr_t ubuf, size_t room)
 	while (done < room) {
 		size_t at = (p->nwritten + done) % PIPE_SIZE;
 		size_t chunk = MIN(room - done, PIPE_SIZE - at);
+		int err =
+		    copy_from_user(proc_as(), p->buf + at, ubuf + done, chunk);
 
-		if (copy_from_user(proc_as(), p->buf + at, ubuf + done, chunk) <
-		    0)
-			return done ? (int64_t)done : ERR_FAULT;
+		if (err)
+			return done ? (int64_t)done : err;
 		done += chunk;
 	}
 	return (int64_t)done;
@@ -162,7 +165,7 @@ static int64_t pipe_write(struct file *f, uintptr_t ubuf, size_t n)
 		put = ring_put(p, ubuf + done, room);
 		spin_lock(&p->lock);
 		if (put < 0)
-			err = ERR_FAULT;
+			err = put;
 		else
 			p->nwritten += (size_t)put, done += (size_t)put;
 		if (put >= 0 && (size_t)put < room)

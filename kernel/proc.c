@@ -21,6 +21,7 @@
 #include "kernel/trap.h"
 #include "lib/abi/errcode.h"
 #include "lib/cpu.h"
+#include "lib/failinject.h"
 #include "lib/ipi.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
@@ -200,7 +201,8 @@ void proc_sleep(const void *chan, struct spinlock *lk)
 		spin_lock(&proc_lock);
 		spin_unlock(lk);
 	}
-	if (!proc_is_killed(p)) { /* a kill since the caller's check: no sleep */
+	if (!proc_is_killed(
+		p)) { /* a kill since the caller's check: no sleep */
 		p->chan = chan;
 		p->state = PROC_SLEEPING;
 		sched();
@@ -395,6 +397,7 @@ int proc_fork(void)
 	}
 	*child->tf = *parent->tf;
 	tf_set_return(child->tf, 0);
+	child->failinject_spared = parent->failinject_spared;
 	files_inherit(child, parent);
 	proc_launch(child, parent);
 	return child->pid;
@@ -451,8 +454,10 @@ int proc_exec(const char *args)
 	struct proc *p = proc_current();
 	struct addrspace *old = p->as;
 	struct exec_image img;
-	int err = exec_load(args, &img);
+	int err;
 
+	p->failinject_spared = false; /* its own allocations count from here */
+	err = exec_load(args, &img);
 	if (err)
 		return err;
 	set_as(p, img.as);
@@ -491,6 +496,7 @@ noreturn void proc_exit(int status)
 	struct proc *p = proc_current();
 
 	if (p == init_proc) {
+		failinject_report();
 		kprintf("init exited with status %d: powering off\n", status);
 		arch_poweroff(status == 0 ? 0 : 1);
 	}
@@ -570,12 +576,12 @@ static struct proc *find_zombie(struct proc *p, int pid, bool *have)
 /* The status goes out before the zombie is reaped, and without proc_lock:
  * copying to user memory may sleep. Only p reaps its children, so the
  * zombie stays there meanwhile; when the copy fails it stays for good
- * (ERR_FAULT, as before). */
+ * (the copy's ERR_FAULT or ERR_NOMEM, as before). */
 int proc_wait(int pid, uintptr_t status_uaddr)
 {
 	struct proc *p = proc_current(), *c;
 	bool have;
-	int status;
+	int status, err;
 
 	spin_lock(&proc_lock);
 	while (!(c = find_zombie(p, pid, &have)) && have && !proc_is_killed(p))
@@ -584,9 +590,9 @@ int proc_wait(int pid, uintptr_t status_uaddr)
 	if (!c)
 		return ERR_CHILD; /* killed: never seen, the caller exits */
 	status = c->exit_status;
-	if (status_uaddr &&
-	    copy_to_user(proc_as(), status_uaddr, &status, sizeof(status)) < 0)
-		return ERR_FAULT;
+	if (status_uaddr && (err = copy_to_user(proc_as(), status_uaddr,
+						&status, sizeof(status))))
+		return err;
 	spin_lock(&proc_lock);
 	unlink_child(p, c);
 	spin_unlock(&proc_lock);
@@ -654,6 +660,17 @@ static const struct wait_ops proc_wait_ops = {
     .pause = wait_pause_op,
 };
 
+/* Is the running process spared injected failures? Init and its forks
+ * that still run its program are: init judges the tests, and one failure
+ * in it (a copy-on-write fault of its stack, say) would kill it and power
+ * the machine off, leaving every later test unjudged. */
+static bool failinject_spares(void)
+{
+	struct proc *p = proc_current();
+
+	return p && p->failinject_spared;
+}
+
 noreturn void proc_start_init(const char *args)
 {
 	struct proc *p;
@@ -669,7 +686,11 @@ noreturn void proc_start_init(const char *args)
 	p->files[0] = console;
 	p->files[1] = file_dup(console);
 	p->files[2] = file_dup(console);
+	p->failinject_spared = true;
 	init_proc = p;
+	/* Every allocation of the boot so far was spared: the kernel cannot
+	 * run without them. From here on, failures may be injected. */
+	failinject_arm(failinject_spares);
 	proc_launch(p, NULL);
 	proc_scheduler();
 }

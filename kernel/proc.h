@@ -43,6 +43,9 @@ struct proc {
 	bool killed;	      /* atomic: set by proc_kill on any CPU */
 	int exit_status;
 	struct file **files; /* NFD slots */
+	/* Runs init's program (init, or a fork of it not yet exec'd):
+	 * injected failures spare it (lib/failinject.h). */
+	bool failinject_spared;
 };
 
 /* The scheduler's per-CPU state, beside the support layer's struct cpu. */

@@ -14,6 +14,7 @@
 #include "lib/abi/abi.h"
 #include "lib/abi/errcode.h"
 #include "lib/abi/syscall-num.h"
+#include "lib/failinject.h"
 #include "lib/kprintf.h"
 #include "mm/addrspace.h"
 #include "mm/fault.h"
@@ -204,13 +205,15 @@ static int64_t sys_pipe(const uint64_t *a)
 {
 	struct file **files = proc_current()->files;
 	struct file *rd, *wr;
-	int fds[2];
+	int fds[2], err;
 
 	if (pipe_open(&rd, &wr) < 0)
 		return ERR_NOMEM;
 	fds[0] = fd_install(rd);
 	fds[1] = fds[0] < 0 ? ERR_NOMEM : fd_install(wr);
-	if (fds[1] >= 0 && copy_to_user(proc_as(), a[0], fds, sizeof(fds)) == 0)
+	err = fds[1] < 0 ? fds[1]
+			 : copy_to_user(proc_as(), a[0], fds, sizeof(fds));
+	if (err == ERR_OK)
 		return ERR_OK;
 	if (fds[0] >= 0)
 		files[fds[0]] = NULL;
@@ -218,17 +221,21 @@ static int64_t sys_pipe(const uint64_t *a)
 		files[fds[1]] = NULL;
 	file_close(rd);
 	file_close(wr);
-	return fds[1] == ERR_NOMEM ? ERR_NOMEM : ERR_FAULT;
+	return err;
 }
+
+_Static_assert(KMALLOC_CLASSES == SYS_INFO_KMALLOC_CLASSES,
+	       "struct sys_info has a count per kmalloc class");
 
 static int64_t sys_info(const uint64_t *a)
 {
 	struct sys_info info = {0};
+	int err;
 
 	/* Make the destination present (and private) first, so that asking
 	 * takes no fault that would change the answer. */
-	if (copy_to_user(proc_as(), a[0], &info, sizeof(info)) < 0)
-		return ERR_FAULT;
+	if ((err = copy_to_user(proc_as(), a[0], &info, sizeof(info))))
+		return err;
 	info = (struct sys_info){
 	    .num_pgfault = vm_counters.num_pgfault,
 	    .num_zerofill = vm_counters.num_zerofill,
@@ -241,10 +248,12 @@ static int64_t sys_info(const uint64_t *a)
 	    .uptime_ms = timer_ticks() * 1000 / TIMER_HZ,
 	    .clock_hz = arch_clock_hz(),
 	    .fork_eager = FORK_EAGER,
+	    .num_injected = failinject_failures(FAILINJECT_ALLOC),
+	    .failinject = failinject_armed,
 	};
-	return copy_to_user(proc_as(), a[0], &info, sizeof(info)) < 0
-		   ? ERR_FAULT
-		   : ERR_OK;
+	for (int c = 0; c < KMALLOC_CLASSES; c++)
+		info.kmalloc_objects[c] = kmalloc_in_use(c);
+	return copy_to_user(proc_as(), a[0], &info, sizeof(info));
 }
 
 static int64_t sys_kill(const uint64_t *a)
@@ -301,10 +310,12 @@ void syscall_handle(struct trapframe *tf)
 	/* Each argument by a constant index: the arch's accessor then folds
 	 * to one load (a loop would run x86_64's switch, an indirect jump,
 	 * six times per call). */
-	uint64_t nr = tf_syscall_nr(tf), args[6] = {
-	    tf_syscall_arg(tf, 0), tf_syscall_arg(tf, 1), tf_syscall_arg(tf, 2),
-	    tf_syscall_arg(tf, 3), tf_syscall_arg(tf, 4), tf_syscall_arg(tf, 5),
-	};
+	uint64_t nr = tf_syscall_nr(tf),
+		 args[6] = {
+		     tf_syscall_arg(tf, 0), tf_syscall_arg(tf, 1),
+		     tf_syscall_arg(tf, 2), tf_syscall_arg(tf, 3),
+		     tf_syscall_arg(tf, 4), tf_syscall_arg(tf, 5),
+		 };
 	int64_t ret;
 	if (proc_killed())
 		return; /* it exits on the way out: no more calls */

@@ -64,22 +64,38 @@ static size_t region_pages(const struct memregion *r)
 	return (ROUND_UP(r->end, PAGE_SIZE) - r->start) / PAGE_SIZE;
 }
 
-struct memregion *as_add_memregion(struct addrspace *as, vaddr_t start,
-				   vaddr_t end, unsigned perm)
+/* The last region of as starting below start, or NULL. */
+static struct memregion *region_before(struct addrspace *as, vaddr_t start)
 {
-	struct memregion *prev = NULL, *next = as->regions, *r;
+	struct memregion *prev = NULL;
+
+	for (struct memregion *r = as->regions; r && r->start < start;
+	     r = r->next)
+		prev = r;
+	return prev;
+}
+
+bool as_region_fits(struct addrspace *as, vaddr_t start, vaddr_t end)
+{
+	struct memregion *prev = region_before(as, start);
+	struct memregion *next = prev ? prev->next : as->regions;
 	vaddr_t end_page = ROUND_UP(end, PAGE_SIZE);
 
 	if ((start & (PAGE_SIZE - 1)) || end < start || end_page < end ||
 	    end_page > USER_TOP)
-		return NULL;
-	while (next && next->start < start) {
-		prev = next;
-		next = next->next;
-	}
+		return false;
 	/* Regions own whole pages: neither neighbour may reach into ours. */
-	if ((next && next->start < end_page) ||
-	    (prev && ROUND_UP(prev->end, PAGE_SIZE) > start))
+	return !(next && next->start < end_page) &&
+	       !(prev && ROUND_UP(prev->end, PAGE_SIZE) > start);
+}
+
+struct memregion *as_add_memregion(struct addrspace *as, vaddr_t start,
+				   vaddr_t end, unsigned perm)
+{
+	struct memregion *prev = region_before(as, start), *r;
+	struct memregion *next = prev ? prev->next : as->regions;
+
+	if (!as_region_fits(as, start, end))
 		return NULL;
 	r = kmalloc(sizeof(*r));
 	if (!r)

@@ -78,9 +78,13 @@ static inline void as_unlock(struct addrspace *as)
 	sleeplock_unlock(&as->lock);
 }
 
+/* Could [start, end) become a region of as: start page-aligned, inside
+ * user space, overlapping no region (by page)? */
+bool as_region_fits(struct addrspace *as, vaddr_t start, vaddr_t end);
+
 /* Add the region [start, end) with perm (start page-aligned); no page is
- * mapped yet. Returns the region, or NULL when it would overlap another
- * region, leaves user space, or memory runs out. */
+ * mapped yet. Returns the region, or NULL when it does not fit
+ * (as_region_fits) or memory runs out. */
 struct memregion *as_add_memregion(struct addrspace *as, vaddr_t start,
 				   vaddr_t end, unsigned perm);
 

@@ -93,12 +93,14 @@ static const char *region_forbids(const struct memregion *r, enum access a)
 }
 
 /* A frame for a copy-on-write copy: a user frame, else one of the
- * kernel's reserve while the address space has fork credit; 0 if none. */
+ * kernel's reserve while the address space has fork credit; 0 if none.
+ * The reserve is spared injected failures: fork's promise that its first
+ * writes find a frame stands on it, as when user memory really ran out. */
 static paddr_t cow_frame(struct addrspace *as)
 {
 	paddr_t pa = pmem_alloc(PMEM_USER);
 
-	if (!pa && as->fork_credit > 0 && (pa = pmem_alloc(0)))
+	if (!pa && as->fork_credit > 0 && (pa = pmem_alloc(PMEM_NOINJECT)))
 		as->fork_credit--;
 	return pa;
 }

@@ -9,6 +9,7 @@
  */
 #include "mm/kmalloc.h"
 
+#include "lib/failinject.h"
 #include "lib/kprintf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -22,12 +23,25 @@ struct free_obj {
 	struct free_obj *next;
 };
 
+_Static_assert(SLAB_CLASSES + 1 == KMALLOC_CLASSES, "one count per class");
+
 static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc");
 static struct page *partial[SLAB_CLASSES];
+/* Objects in use per class, the whole-frame ones last (atomic: those are
+ * counted without the lock). */
+static size_t in_use[KMALLOC_CLASSES];
 
 static size_t class_size(int class)
 {
 	return (size_t)1 << (class + SLAB_MIN_SHIFT);
+}
+
+/* Count an object of class (PAGE_CLASS: a whole frame) in (+1) or out. */
+static void count_object(int class, int delta)
+{
+	int c = class == PAGE_CLASS ? SLAB_CLASSES : class;
+
+	__atomic_add_fetch(&in_use[c], (size_t)delta, __ATOMIC_RELAXED);
 }
 
 /* The smallest class holding size bytes, or PAGE_CLASS. */
@@ -42,7 +56,8 @@ static int size_class(size_t size)
 /* A fresh slab page for class, all objects free, or NULL. */
 static struct page *slab_grow(int class)
 {
-	paddr_t pa = pmem_alloc(0);
+	/* The kmalloc that needs it has had its chance to fail already. */
+	paddr_t pa = pmem_alloc(PMEM_NOINJECT);
 	struct page *pg;
 	char *base;
 
@@ -104,10 +119,11 @@ void *kmalloc(size_t size)
 	int class = size_class(size);
 	void *p;
 
-	if (size == 0 || size > KMALLOC_MAX)
+	if (size == 0 || size > KMALLOC_MAX ||
+	    failinject_fail(FAILINJECT_ALLOC))
 		return NULL;
 	if (class == PAGE_CLASS) {
-		paddr_t pa = pmem_alloc(0);
+		paddr_t pa = pmem_alloc(PMEM_NOINJECT); /* decided above */
 		if (!pa)
 			return NULL;
 		pmem_page(pa)->kind = PAGE_SLAB;
@@ -118,6 +134,7 @@ void *kmalloc(size_t size)
 		if (!p)
 			return NULL;
 	}
+	count_object(class, 1);
 	memset(p, 0, size);
 	return p;
 }
@@ -139,6 +156,7 @@ void kfree(void *p)
 	if (class == PAGE_CLASS) {
 		if (V2P(p) != pa)
 			panic("kfree: %p is not the start of an object", p);
+		count_object(class, -1);
 		pg->kind = PAGE_USED;
 		pmem_unref(pa);
 		return;
@@ -146,6 +164,7 @@ void kfree(void *p)
 	if ((V2P(p) - pa) % class_size(class))
 		panic("kfree: %p is not the start of an object", p);
 
+	count_object(class, -1);
 	spin_lock(&kmalloc_lock);
 	if (!pg->slab_free) { /* was full: it has room again */
 		pg->next = partial[class];
@@ -161,4 +180,14 @@ void kfree(void *p)
 		return;
 	}
 	spin_unlock(&kmalloc_lock);
+}
+
+size_t kmalloc_in_use(int c)
+{
+	return __atomic_load_n(&in_use[c], __ATOMIC_RELAXED);
+}
+
+size_t kmalloc_class_size(int c)
+{
+	return c < SLAB_CLASSES ? class_size(c) : KMALLOC_MAX;
 }

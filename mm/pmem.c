@@ -14,6 +14,7 @@
 
 #include <arch/arch.h>
 
+#include "lib/failinject.h"
 #include "lib/kprintf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -179,6 +180,8 @@ paddr_t pmem_alloc(int flags)
 {
 	struct page *pg;
 
+	if (!(flags & PMEM_NOINJECT) && failinject_fail(FAILINJECT_ALLOC))
+		return 0;
 	spin_lock(&pmem_lock);
 	pg = free_list;
 	if ((flags & PMEM_USER) && nfree <= PMEM_RESERVE)

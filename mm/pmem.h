@@ -46,6 +46,10 @@ static inline paddr_t V2P(const void *va)
 #define PMEM_USER                                                              \
 	0x2 /* pmem_alloc: for user data; leaves PMEM_RESERVE free             \
 	     */
+/* pmem_alloc: an allocation injected failures never hit
+ * (lib/failinject.h), for one that must not fail or was counted already;
+ * each use says why. It still fails when memory is really exhausted. */
+#define PMEM_NOINJECT 0x4
 /* Frames only the kernel may take (page tables, stacks, its objects), so
  * a process that eats all memory cannot stop the kernel from cleaning up. */
 #define PMEM_RESERVE 32
@@ -63,7 +67,8 @@ void pmem_init(const struct boot_info *bi, paddr_t reserved_base,
 void pmem_release(paddr_t base, uint64_t size);
 
 /* A free frame with reference count 1 (zeroed with PMEM_ZERO), or 0 when
- * memory is exhausted (for PMEM_USER: when only the reserve is left).
+ * memory is exhausted (for PMEM_USER: when only the reserve is left) or
+ * a failure is injected here (failinject=alloc:..., unless PMEM_NOINJECT).
  * Never returns physical address 0. */
 paddr_t pmem_alloc(int flags);
 /* The frame table, one struct page per frame in [lo, hi): pmem.c's, read

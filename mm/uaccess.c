@@ -12,9 +12,10 @@
 #include "mm/pmem.h"
 #include "mm/vpmap.h"
 
-/* The kernel address of user address va of as, made present and allowing
- * access a, or NULL when the policy refuses (as's lock held). */
-static char *user_byte(struct addrspace *as, vaddr_t va, enum access a)
+/* Set *k to the kernel address of user address va of as, made present
+ * and allowing access a: 0; ERR_NOMEM when no frame was left for it,
+ * ERR_FAULT when the policy refuses otherwise (as's lock held). */
+static int user_byte(struct addrspace *as, vaddr_t va, enum access a, char **k)
 {
 	vaddr_t page = ROUND_DOWN(va, PAGE_SIZE);
 	unsigned attempt = 0;
@@ -27,10 +28,13 @@ static char *user_byte(struct addrspace *as, vaddr_t va, enum access a)
 		v = mm_fault_resolve(as, va, a, attempt++);
 		if (v.kind == VERDICT_WAIT)
 			wait_pause();
+		else if (v.kind == VERDICT_NOMEM)
+			return ERR_NOMEM;
 		else if (v.kind != VERDICT_RESOLVED)
-			return NULL;
+			return ERR_FAULT;
 	}
-	return (char *)P2V(pa) + (va - page);
+	*k = (char *)P2V(pa) + (va - page);
+	return 0;
 }
 
 /* The bytes from uva to the end of its page, at most n. */
@@ -52,12 +56,13 @@ static int copy_user_locked(struct addrspace *as, void *buf, uintptr_t uva,
 	/* Page by page: a buffer may run from one region into the next. */
 	while (n > 0) {
 		size_t chunk = page_chunk(uva, n);
-		char *u = as_find_memregion(as, uva, chunk)
-			      ? user_byte(as, uva, a)
-			      : NULL;
+		char *u;
+		int err = as_find_memregion(as, uva, chunk)
+			      ? user_byte(as, uva, a, &u)
+			      : ERR_FAULT;
 
-		if (!u)
-			return ERR_FAULT;
+		if (err)
+			return err;
 		if (a == ACCESS_WRITE)
 			memcpy(u, k, chunk);
 		else
@@ -92,8 +97,8 @@ int copy_to_user(struct addrspace *as, uintptr_t dst, const void *src, size_t n)
 }
 
 /* Copy the string at src into dst (size bytes) a page at a time: its
- * length, ERR_FAULT or ERR_INVAL (as in copy_str_from_user). as's lock
- * held. */
+ * length, ERR_FAULT, ERR_NOMEM or ERR_INVAL (as in copy_str_from_user).
+ * as's lock held. */
 static int copy_str_locked(struct addrspace *as, char *dst, uintptr_t src,
 			   size_t size)
 {
@@ -101,13 +106,14 @@ static int copy_str_locked(struct addrspace *as, char *dst, uintptr_t src,
 
 	while (done < size) {
 		size_t chunk = page_chunk(src + done, size - done);
-		const char *u = as_find_memregion(as, src + done, 1)
-				    ? user_byte(as, src + done, ACCESS_READ)
-				    : NULL;
+		char *u;
+		int err = as_find_memregion(as, src + done, 1)
+			      ? user_byte(as, src + done, ACCESS_READ, &u)
+			      : ERR_FAULT;
 		const char *nul;
 
-		if (!u)
-			return ERR_FAULT;
+		if (err)
+			return err;
 		nul = memchr(u, '\0', chunk);
 		memcpy(dst + done, u, nul ? (size_t)(nul - u) + 1 : chunk);
 		if (nul)

@@ -102,27 +102,28 @@ static size_t picture_size(struct addrspace *as)
 }
 
 /* Make the n bytes at user address buf of dst present and writable, by
- * writing zeros there. Return: 0 or ERR_FAULT. */
+ * writing zeros there. Return: 0, ERR_FAULT or ERR_NOMEM. */
 static int prefault(struct addrspace *dst, uintptr_t buf, size_t n)
 {
 	static const char zeros[256];
+	int err = 0;
 
-	for (size_t done = 0; done < n; done += sizeof(zeros))
-		if (copy_to_user(dst, buf + done, zeros,
-				 MIN(n - done, sizeof(zeros))) < 0)
-			return ERR_FAULT;
-	return 0;
+	for (size_t done = 0; done < n && !err; done += sizeof(zeros))
+		err = copy_to_user(dst, buf + done, zeros,
+				   MIN(n - done, sizeof(zeros)));
+	return err;
 }
 
 /* Write the page records of region r of as at user address buf of dst, a
  * chunk at a time: each chunk read under as's lock, written without it
- * (as may be dst). Return: 0 or ERR_FAULT. */
+ * (as may be dst). Return: 0, ERR_FAULT or ERR_NOMEM. */
 static int copy_pages(struct addrspace *as, const struct vmmap_region *r,
 		      struct addrspace *dst, uintptr_t buf)
 {
 	struct vmmap_page chunk[CHUNK_PAGES];
+	int err = 0;
 
-	for (size_t i = 0; i < r->npages; i += CHUNK_PAGES) {
+	for (size_t i = 0; i < r->npages && !err; i += CHUNK_PAGES) {
 		size_t n = MIN(r->npages - i, CHUNK_PAGES);
 
 		as_lock(as);
@@ -130,21 +131,21 @@ static int copy_pages(struct addrspace *as, const struct vmmap_region *r,
 			chunk[j] =
 			    vmmap_page_of(as, r->start + (i + j) * PAGE_SIZE);
 		as_unlock(as);
-		if (copy_to_user(dst, buf + i * sizeof(chunk[0]), chunk,
-				 n * sizeof(chunk[0])) < 0)
-			return ERR_FAULT;
+		err = copy_to_user(dst, buf + i * sizeof(chunk[0]), chunk,
+				   n * sizeof(chunk[0]));
 	}
-	return 0;
+	return err;
 }
 
 /* Write the records of as at user address buf of dst while they fit in
  * len. Return: the size of them all (more than len if the owner grew as
- * since picture_size), or ERR_FAULT. */
+ * since picture_size), ERR_FAULT or ERR_NOMEM. */
 static int64_t copy_picture(struct addrspace *as, struct addrspace *dst,
 			    uintptr_t buf, size_t len)
 {
 	struct vmmap_region rec;
 	size_t at = 0;
+	int err;
 
 	for (vaddr_t from = 0;; from = rec.start + 1) {
 		as_lock(as);
@@ -153,9 +154,9 @@ static int64_t copy_picture(struct addrspace *as, struct addrspace *dst,
 		if (!more)
 			break;
 		if (at + record_size(&rec) <= len &&
-		    (copy_to_user(dst, buf + at, &rec, sizeof(rec)) < 0 ||
-		     copy_pages(as, &rec, dst, buf + at + sizeof(rec)) < 0))
-			return ERR_FAULT;
+		    ((err = copy_to_user(dst, buf + at, &rec, sizeof(rec))) ||
+		     (err = copy_pages(as, &rec, dst, buf + at + sizeof(rec)))))
+			return err;
 		at += record_size(&rec);
 	}
 	return (int64_t)at;
@@ -165,11 +166,12 @@ int64_t vmmap_copy_out(struct addrspace *as, struct addrspace *dst,
 		       uintptr_t buf, size_t len)
 {
 	size_t size = picture_size(as);
+	int err;
 
 	if (size > len)
 		return (int64_t)size;
-	if (prefault(dst, buf, size) < 0)
-		return ERR_FAULT;
+	if ((err = prefault(dst, buf, size)))
+		return err;
 	return copy_picture(as, dst, buf, len);
 }
 

@@ -26,7 +26,7 @@ struct vmmap_page vmmap_page_of(struct addrspace *as, vaddr_t va);
  * present (copy_to_user of zeros) so that writing it changes nothing the
  * picture shows. Return: the size of the whole picture (larger than len: buf
  * holds nothing usable), or ERR_FAULT when the picture fits but buf cannot hold
- * it. */
+ * it, ERR_NOMEM when a page of buf could not be made present. */
 int64_t vmmap_copy_out(struct addrspace *as, struct addrspace *dst,
 		       uintptr_t buf, size_t len);
 

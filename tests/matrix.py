@@ -33,6 +33,10 @@ OPTIONS = {
     "initrd_kept": Option({"QEMUEXTRA": "-global fw_cfg_io.dma_enabled=off"},
                           ()),
     "plain_initrd": Option({"QEMU_MODULES": "-initrd $(USER_INITRD)"}, ()),
+    # Each frame allocation and kmalloc fails with probability 1/50 from
+    # the first user process on; init then judges a test by whether it
+    # ended and leaked nothing (docs/testing.md, "Injected failures").
+    "failinject": Option({}, ("failinject=alloc:seed=1,p=1/50",)),
 }
 
 # Make variables that change how a column boots, not what it builds: an
@@ -83,6 +87,10 @@ COLUMNS = [
     Column("x86_64", 2, "cow", "256M", ("fault_sleep",), USER),
     Column("riscv", 1, "cow", "256M", ("fault_sleep",), USER),
     Column("riscv", 2, "cow", "256M", ("fault_sleep",), USER),
+    Column("x86_64", 1, "cow", "256M", ("failinject",), USER),
+    Column("x86_64", 2, "cow", "256M", ("failinject",), USER),
+    Column("riscv", 1, "cow", "256M", ("failinject",), USER),
+    Column("riscv", 2, "cow", "256M", ("failinject",), USER),
     Column("x86_64", 1, "eager", "256M", (), USER),
     Column("riscv-sv48", 1, "cow", "256M", (), ("gdb", "mem2048", "user")),
     Column("riscv-sv48", 2, "cow", "256M", (), ("selftest",)),

@@ -10,7 +10,8 @@
 #                               case pattern: 'fork*', 'pipe|dup')
 #   make fuzz [SEED=s] [N=n]    boot and run only tests/user/fuzz.c, with that
 #                               seed and number of calls (default 1, 12000;
-#                               the initrd file FUZZ passes them on)
+#                               the initrd file FUZZ passes them on), and
+#                               FAILINJECT=rules under injected failures
 #
 # Each program becomes $(USER_BUILD)/<name>; the initrd holds them at its
 # root, by bare name, with a file TESTS naming the tests to run in order.
@@ -173,10 +174,14 @@ FUZZ_N := $(if $(filter command line,$(origin N)),$(N),12000)
 $(USER_BUILD)/FUZZ: user-force
 	$(call user_write,$@,seed=$(FUZZ_SEED) n=$(FUZZ_N))
 
+## knob FAILINJECT: make fuzz under injected failures, e.g. alloc:seed=1,p=1/50
+FAILINJECT ?=
+
 # make fuzz: the runner with the fuzzer alone, its watchdog scaled to N.
 .PHONY: fuzz
-## fuzz: boot and run the syscall fuzzer alone (SEED=, N=)
-fuzz: CMDLINE = runtests test=fuzz timeout=$(shell echo $$((30 + $(FUZZ_N) / 1000)))
+## fuzz: boot and run the syscall fuzzer alone (SEED=, N=, FAILINJECT=)
+fuzz: CMDLINE = runtests test=fuzz timeout=$(shell echo $$((30 + $(FUZZ_N) / 1000))) \
+	$(if $(FAILINJECT),failinject=$(FAILINJECT))
 fuzz: $(KERNEL) $(USER_INITRD)
 	$(QEMU_CMD) </dev/null
 

@@ -33,8 +33,13 @@ struct dirent {
 #define FS_CREAT 0x100
 #define EMPTY_MODE 0
 
+/* kmalloc's size classes in struct sys_info: class c below the last holds
+ * kernel objects of up to 16 << c bytes (16 .. 2048), the last whole pages
+ * (2049 .. 4096 bytes). */
+#define SYS_INFO_KMALLOC_CLASSES 9
+
 /* System-wide counters, filled by info(). Later fields may be added; these
- * keep their order. Every field is a size_t. */
+ * keep their order. Every field is a size_t (or an array of them). */
 struct sys_info {
 	__SIZE_TYPE__ num_pgfault;  /* page faults taken from user mode */
 	__SIZE_TYPE__ num_zerofill; /* pages filled with zeros on first touch */
@@ -47,6 +52,13 @@ struct sys_info {
 	__SIZE_TYPE__ uptime_ms;     /* since boot, in timer ticks (10 ms) */
 	__SIZE_TYPE__ clock_hz;	     /* ticks per second of lib/clock.h */
 	__SIZE_TYPE__ fork_eager; /* 1: fork copies every page (FORK=eager) */
+	/* The kernel's kmalloc objects in use now, per size class (above):
+	 * what a test leaves here after it and its children exited, leaked. */
+	__SIZE_TYPE__ kmalloc_objects[SYS_INFO_KMALLOC_CLASSES];
+	__SIZE_TYPE__ num_injected; /* failures injected (failinject=) */
+	/* 1: failures are injected (the kernel's failinject= switch): a call
+	 * may give ERR_NOMEM, and a fault kill, with memory to spare. */
+	__SIZE_TYPE__ failinject;
 };
 
 /* The picture vmmap() gives of an address space: for each memregion, in

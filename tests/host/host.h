@@ -198,7 +198,8 @@ struct test {
 };
 
 extern const struct test pte_tests[], pmem_tests[], kmalloc_tests[],
-    wait_tests[], vpmap_tests[], fault_tests[], vmmap_tests[], model_tests[];
+    wait_tests[], vpmap_tests[], fault_tests[], vmmap_tests[],
+    failinject_tests[], model_tests[];
 
 /* Knobs of the model-based test (model_test.c), from mm_test's arguments
  * seed=N steps=N trace=1. */

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "lib/cpu.h"
+#include "lib/failinject.h"
 #include "mm/fault.h"
+#include "mm/kmalloc.h"
 #include "mm/pmem.h"
 #include "tests/host/host.h"
 
@@ -44,21 +46,35 @@ const char *test_failure(void)
 	return failure;
 }
 
+/* The kmalloc objects in use now, of every class. */
+static size_t kmalloc_objects(void)
+{
+	size_t n = 0;
+
+	for (int c = 0; c < KMALLOC_CLASSES; c++)
+		n += kmalloc_in_use(c);
+	return n;
+}
+
 /* What every test must leave as it found it. */
-static void check_after(const struct test *t, size_t free_before)
+static void check_after(const struct test *t, size_t free_before,
+			size_t objects_before)
 {
 	CHECK(host_intr_on);
 	CHECK_EQ(mycpu()->intr_depth, 0);
 	CHECK(mycpu() == &cpus[0]);
 	CHECK(!mm_fault_sleep);
 	CHECK(!host_waits.on_pause);
-	if (!t->keeps_frames)
-		CHECK_EQ(pmem_free_count(), free_before);
+	CHECK(!failinject_armed);
+	if (t->keeps_frames)
+		return;
+	CHECK_EQ(pmem_free_count(), free_before);
+	CHECK_EQ(kmalloc_objects(), objects_before);
 }
 
 static const struct test *const suites[] = {
-    pte_tests,	 pmem_tests,  kmalloc_tests, wait_tests,
-    vpmap_tests, fault_tests, vmmap_tests,   model_tests,
+    pte_tests,	 pmem_tests,  kmalloc_tests,	wait_tests,  vpmap_tests,
+    fault_tests, vmmap_tests, failinject_tests, model_tests,
 };
 
 /* Read the model test's knobs; false on an argument it does not know. */
@@ -106,11 +122,12 @@ int main(int argc, char **argv)
 	for (size_t s = 0; s < ARRAY_SIZE(suites); s++) {
 		for (const struct test *t = suites[s]; t->name; t++) {
 			size_t free_before = pmem_free_count();
+			size_t objects_before = kmalloc_objects();
 
 			failure[0] = 0;
 			t->fn();
 			if (!test_failed())
-				check_after(t, free_before);
+				check_after(t, free_before, objects_before);
 			if (test_failed()) {
 				printf("  FAIL %s: %s\n", t->name, failure);
 				failed++;

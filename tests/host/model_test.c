@@ -1444,7 +1444,8 @@ static size_t copy_reached(struct sproc *p, vaddr_t uva, size_t nchunks,
 static uint8_t kbuf[COPY_MAX + 1];
 
 /* copy_str_from_user against the model: the length of the string, or
- * ERR_FAULT at the first byte outside a region, or ERR_INVAL. */
+ * ERR_FAULT at the first byte outside a region, or ERR_INVAL; ERR_NOMEM
+ * when memory ran out on the way. */
 static void op_copy_str(struct sproc *p, vaddr_t src, size_t size)
 {
 	size_t free0 = pmem_free_count();
@@ -1469,13 +1470,14 @@ static void op_copy_str(struct sproc *p, vaddr_t src, size_t size)
 	got = copy_str_from_user(p->as, (char *)kbuf, src, size);
 	more(" %d", got);
 	if (got != want &&
-	    !(got == ERR_FAULT && oom_ok(free0, fault_frames(pages)))) {
+	    !(got == ERR_NOMEM && oom_ok(free0, fault_frames(pages)))) {
 		FAIL("p%d: copy_str_from_user(%p, %zu) returned %d, not %d",
 		     p->pid, (void *)src, size, got, want);
 		return;
 	}
-	for (int i = 0;
-	     got != ERR_FAULT && i < (got >= 0 ? got + 1 : (int)size); i++)
+	for (int i = 0; got != ERR_FAULT && got != ERR_NOMEM &&
+			i < (got >= 0 ? got + 1 : (int)size);
+	     i++)
 		if (kbuf[i] != model_byte(p, src + i)) {
 			FAIL("p%d: copy_str_from_user byte %p is 0x%02x, the "
 			     "model says 0x%02x",
@@ -1541,7 +1543,7 @@ static void op_copy(struct sproc *p)
 		stats.copy_faults++;
 	if (got == 0)
 		bad = !ok || reached != nchunks;
-	else if (got == ERR_FAULT && oom_ok(free0, fault_frames(nchunks)))
+	else if (got == ERR_NOMEM && oom_ok(free0, fault_frames(nchunks)))
 		bad = reached > plan; /* out of memory, maybe before */
 	else
 		bad = got != ERR_FAULT || ok || reached != plan;

@@ -140,12 +140,12 @@ static void big_fork(void)
 		       sizeof(child_report));
 		exit(0);
 	}
+	close(fds[1]); /* a child killed before it reports: the end, no hang */
 	pipe_notify(go[1]);
 	assert(read(fds[0], &child_report, sizeof(child_report)) ==
 	       sizeof(child_report));
 	reap(pid, "big fork");
 	close(fds[0]);
-	close(fds[1]);
 	close(go[0]);
 	close(go[1]);
 	if (!holds(p, n, 0x11))
@@ -272,45 +272,69 @@ static __attribute__((noreturn)) void sharer(int go, int done, unsigned char *p,
 	exit(0);
 }
 
-/* In a child: close the n go pipes but the read end of pipe keep, and the
- * read end of done, so that a parent that dies ends every wait. */
-static void keep_read_end(int (*go)[2], int n, int keep, int done[2])
+/* In sharer keep: close every end of the n go and done pipes but its own
+ * go's read end and done's write end, so that a parent that dies ends
+ * every wait of the sharer. The parent lets go of done[keep]'s write end
+ * once keep is forked, so that a sharer that dies (killed for want of
+ * memory) ends the parent's wait for it too. */
+static void keep_own_ends(int (*go)[2], int (*done)[2], int n, int keep)
 {
 	for (int j = 0; j < n; j++) {
 		close(go[j][1]);
-		if (j != keep)
+		close(done[j][0]);
+		if (j != keep) {
 			close(go[j][0]);
+			close(done[j][1]);
+		}
 	}
-	close(done[0]);
+}
+
+/* Fork n sharers of p (before, tags[i]) with a go and a done pipe each;
+ * their pids in pid. */
+static void start_sharers(int n, int (*go)[2], int (*done)[2], int *pid,
+			  unsigned char *p, unsigned char before,
+			  const unsigned char *tags)
+{
+	for (int i = 0; i < n; i++)
+		assert(pipe(go[i]) == ERR_OK && pipe(done[i]) == ERR_OK);
+	for (int i = 0; i < n; i++) {
+		pid[i] = fork();
+		assert(pid[i] >= 0);
+		if (pid[i] == 0) {
+			keep_own_ends(go, done, n, i);
+			sharer(go[i][0], done[i][1], p, before, tags[i]);
+		}
+		close(done[i][1]);
+	}
+}
+
+/* Close the parent's ends of n sharers' pipes. */
+static void close_sharers(int n, int (*go)[2], int (*done)[2])
+{
+	for (int i = 0; i < n; i++) {
+		close(go[i][0]);
+		close(go[i][1]);
+		close(done[i][0]);
+	}
 }
 
 /* One set of frames shared by the parent and three children; the children
  * write one by one (each copies), then the parent, last holder, reuses. */
 static void four_way(void)
 {
+	static const unsigned char tags[3] = {0x50, 0x51, 0x52};
 	unsigned char *p = heap_pages(SHARED_PAGES);
-	int go[3][2], done[2], pid[3];
+	int go[3][2], done[3][2], pid[3];
 	size_t copy0, reuse0;
 
 	fill(p, SHARED_PAGES, 0x44);
-	assert(pipe(done) == ERR_OK);
-	for (int i = 0; i < 3; i++)
-		assert(pipe(go[i]) == ERR_OK);
-	for (int i = 0; i < 3; i++) {
-		pid[i] = fork();
-		assert(pid[i] >= 0);
-		if (pid[i] == 0) {
-			keep_read_end(go, 3, i, done);
-			sharer(go[i][0], done[1], p, 0x44,
-			       (unsigned char)(0x50 + i));
-		}
-	}
+	start_sharers(3, go, done, pid, p, 0x44, tags);
 	sys();
 	copy0 = si.num_cow_copy;
 	reuse0 = si.num_cow_reuse;
 	for (int i = 0; i < 3; i++) {
 		pipe_notify(go[i][1]);
-		assert(pipe_await(done[0]) == 1);
+		assert(pipe_await(done[i][0]) == 1);
 		if (!holds(p, SHARED_PAGES, 0x44))
 			error("four-way: child %d's writes reached the parent",
 			      i);
@@ -328,11 +352,8 @@ static void four_way(void)
 	for (int i = 0; i < 3; i++) {
 		pipe_notify(go[i][1]);
 		reap(pid[i], "four-way sharer");
-		close(go[i][0]);
-		close(go[i][1]);
 	}
-	close(done[0]);
-	close(done[1]);
+	close_sharers(3, go, done);
 	if (!holds(p, SHARED_PAGES, 0x60))
 		error("four-way: the parent lost its writes");
 	heap_free(p, SHARED_PAGES);
@@ -343,22 +364,13 @@ static void four_way(void)
  * holder, writes without copying. */
 static void sharer_exits_first(void)
 {
+	static const unsigned char tags[2] = {0, 0x72};
 	unsigned char *p = heap_pages(SHARED_PAGES);
-	int go[2][2], done[2], pid[2];
+	int go[2][2], done[2][2], pid[2];
 	size_t copy0, reuse0;
 
 	fill(p, SHARED_PAGES, 0x71);
-	assert(pipe(done) == ERR_OK);
-	for (int i = 0; i < 2; i++)
-		assert(pipe(go[i]) == ERR_OK);
-	for (int i = 0; i < 2; i++) {
-		pid[i] = fork();
-		assert(pid[i] >= 0);
-		if (pid[i] == 0) {
-			keep_read_end(go, 2, i, done);
-			sharer(go[i][0], done[1], p, 0x71, i ? 0x72 : 0);
-		}
-	}
+	start_sharers(2, go, done, pid, p, 0x71, tags);
 	pipe_notify(go[0][1]);
 	reap(pid[0], "the sharer that exits first");
 	sys();
@@ -371,7 +383,7 @@ static void sharer_exits_first(void)
 		      SHARED_PAGES, si.num_cow_copy - copy0);
 	reuse0 = si.num_cow_reuse;
 	pipe_notify(go[1][1]);
-	assert(pipe_await(done[0]) == 1);
+	assert(pipe_await(done[1][0]) == 1);
 	sys();
 	if (!eager && si.num_cow_reuse - reuse0 < SHARED_PAGES)
 		error("the last holder (a child) wrote %d pages with %zu "
@@ -379,12 +391,7 @@ static void sharer_exits_first(void)
 		      SHARED_PAGES, si.num_cow_reuse - reuse0);
 	pipe_notify(go[1][1]);
 	reap(pid[1], "the last holder");
-	for (int i = 0; i < 2; i++) {
-		close(go[i][0]);
-		close(go[i][1]);
-	}
-	close(done[0]);
-	close(done[1]);
+	close_sharers(2, go, done);
 	if (!holds(p, SHARED_PAGES, 0x73))
 		error("sharer exits first: the child's writes reached the "
 		      "parent");
@@ -431,6 +438,7 @@ static void shrink_while_shared(void)
 		assert(pipe_await(go[0]) == 1);
 		exit(0);
 	}
+	close(done[1]); /* a child that dies first ends the wait */
 	assert(pipe_await(done[0]) == 1);
 	sys();
 	copy0 = si.num_cow_copy;
@@ -448,7 +456,6 @@ static void shrink_while_shared(void)
 	close(go[0]);
 	close(go[1]);
 	close(done[0]);
-	close(done[1]);
 	heap_free(p, SHARED_PAGES);
 }
 

@@ -52,7 +52,10 @@ static long round_of_kills(void)
 	assert(pipe(fds) == ERR_OK);
 	for (int i = 0; i < BOMBERS; i++) {
 		pids[i] = fork();
-		assert(pids[i] >= 0);
+		if (pids[i] < 0) { /* stop the bombers already running */
+			kill(-1);
+			error("fork of bomber %d: %d", i, pids[i]);
+		}
 		if (pids[i] == 0)
 			bomber(fds);
 	}

@@ -4,7 +4,7 @@
  * NCOW children of one parent all write every page of its big heap; some
  * are killed, the rest find their own values in every page. With every
  * frame but the kernel's reserve held by another process, the kernel's
- * copies into a page never touched give ERR_FAULT and do not kill, and
+ * copies into a page never touched give ERR_NOMEM and do not kill, and
  * fork and spawn give ERR_NOMEM; once it lets go, all of it works again.
  * The roles run as spawned copies of this program, so that no process
  * shares pages with another that writes them; a spawned hog holds the
@@ -275,7 +275,8 @@ static void cow_children(int *completed, int *killed)
 
 /* With memory held down to the reserve (a frame or two above it): of
  * FRESH_PAGES untouched pages, the kernel's copies into most are refused
- * with ERR_FAULT and no kill; fork and spawn are refused. Then, memory
+ * with ERR_NOMEM (the pointer is good: memory is what lacks) and no kill;
+ * fork and spawn are refused. Then, memory
  * back, all of it works. */
 #define FRESH_PAGES 8
 static void at_the_limit(void)
@@ -290,7 +291,7 @@ static void at_the_limit(void)
 	for (int i = 0; i < FRESH_PAGES; i++) {
 		r = i % 2 ? read(fds[0], fresh + i * PAGE_SIZE, 1)
 			  : info((struct sys_info *)(fresh + i * PAGE_SIZE));
-		if (r == ERR_FAULT)
+		if (r == ERR_NOMEM)
 			refused++;
 		else if (r < 0)
 			error("a copy into a fresh page at the limit: %ld", r);

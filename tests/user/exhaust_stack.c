@@ -37,7 +37,11 @@ static __attribute__((noinline)) int recurse(int level, bool forever, int ready,
 	if (forever || (uintptr_t)frame >= STACK_BOTTOM + PAGE_SIZE) {
 		below = recurse(level + 1, forever, ready, release) + 1;
 	} else {
+		/* Said, and let go: once every deep process has said so or
+		 * died (killed for want of memory), the parent reads the end
+		 * of the pipe instead of waiting forever. */
 		assert(write(ready, "d", 1) == 1);
+		close(ready);
 		(void)pipe_await(release);
 	}
 	for (size_t i = 0; i < sizeof(frame); i++)

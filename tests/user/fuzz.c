@@ -12,7 +12,11 @@
  * by the grandchildren killed for a fault, and the free pages are back.
  * Seed and number of calls: the initrd file FUZZ ("seed=S n=N", from
  * `make fuzz SEED= N=`), else DEFAULT_SEED and DEFAULT_CALLS. The program
- * run as "fuzz exit S" exits with status S at once: spawn and exec use it. */
+ * run as "fuzz exit S" exits with status S at once: spawn and exec use it.
+ * When the kernel injects failures (sys_info.failinject), a call that
+ * gives ERR_NOMEM is made again, up to RETRIES times, and the model then
+ * proves that the failed call changed nothing; a process may also be
+ * killed for want of memory (status -1) wherever it touches a page. */
 #include <lib/stddef.h>
 #include <lib/syscall-num.h>
 #include <lib/test.h>
@@ -35,7 +39,9 @@ int main(int argc, char **argv);
 #define HEAP_MAX (32 * PAGE_SIZE)
 #define SCRATCH_SIZE (2 * PAGE_SIZE)
 #define NCANARY 256
-#define BURST 24 /* calls a grandchild makes before it exits */
+#define BURST 24	/* calls a grandchild makes before it exits */
+#define RETRIES 64	/* attempts at a call that gives injected ERR_NOMEM */
+#define GENERATIONS 200 /* of children, at most, to make N calls */
 #define UNLIMITED ((size_t)-1)
 #define BIT(err) (1u << -(err))
 
@@ -54,9 +60,12 @@ static const unsigned char ret_insn[] = {0x82, 0x80};
 /* What each child sends its parent on the report pipe, once. */
 struct record {
 	int failed;
-	long calls;  /* system calls made */
-	long faults; /* grandchildren killed for a fault */
-	long kills;  /* grandchildren killed by kill() */
+	long calls;   /* system calls made */
+	long faults;  /* grandchildren killed for a fault */
+	long kills;   /* grandchildren killed by kill() */
+	long retries; /* calls made again after an injected ERR_NOMEM */
+	long starved; /* processes that ended with -1 where another status
+		       * was due: killed for want of memory (injected) */
 	char msg[180];
 };
 
@@ -92,9 +101,36 @@ static char prog[32]; /* our own name, argv[0] */
 static uint64_t rng;
 static int child, mypid, report_fd = -1;
 static bool grandchild; /* pipes are shared with the parent: no pipe I/O */
-static long calls, faults, kills, last_pid;
+static long calls, faults, kills, retries, starved, last_pid;
+static bool injecting; /* the kernel injects failures */
 static long last_nr;
 static uint64_t last_arg[3];
+
+static struct sys_info injected_si;
+
+/* Failures injected so far, system-wide (0 when unknown). */
+static size_t injected(void)
+{
+	return injecting && info(&injected_si) == ERR_OK
+		   ? injected_si.num_injected
+		   : 0;
+}
+
+/* Make the call again while it gives ERR_NOMEM and a failure was injected
+ * meanwhile (then it changed nothing: the model checks that), up to
+ * RETRIES times; an ERR_NOMEM of a full fd table stays. Return: its last
+ * result. */
+#define AGAIN(call)                                                            \
+	({                                                                     \
+		long r_;                                                       \
+		size_t k_;                                                     \
+		int n_ = 0;                                                    \
+		do                                                             \
+			k_ = injected(), r_ = (call);                          \
+		while (r_ == ERR_NOMEM && injected() != k_ &&                  \
+		       n_++ < RETRIES && ++retries);                           \
+		r_;                                                            \
+	})
 
 static struct seg text, rodata, data; /* the ELF segments, exactly */
 static uintptr_t heap_start, brk;     /* brk: what sbrk(0) must say */
@@ -141,7 +177,7 @@ static void send(const struct record *r)
 	size_t left = sizeof(*r);
 
 	while (left > 0) {
-		long n = write(report_fd, p, left);
+		long n = AGAIN(write(report_fd, p, left));
 		if (n <= 0)
 			break;
 		p += n;
@@ -179,8 +215,19 @@ static long sc(long nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	last_arg[1] = a1;
 	last_arg[2] = a2;
 	calls++;
-	return arch_syscall(nr, (long)a0, (long)a1, (long)a2, (long)next64(),
-			    (long)next64(), (long)next64());
+	return AGAIN(arch_syscall(nr, (long)a0, (long)a1, (long)a2,
+				  (long)next64(), (long)next64(),
+				  (long)next64()));
+}
+
+/* Status got of a process that was due to end with want: the same, or,
+ * with failures injected, -1 (killed for want of memory: counted). */
+static bool status_ok(int got, int want)
+{
+	if (got == want)
+		return true;
+	starved += injecting && got == -1;
+	return injecting && got == -1;
 }
 
 /* The result r must be a success (when success is allowed) or one of the
@@ -1269,12 +1316,15 @@ static void op_fork(void)
 	if (killed) {
 		if (below(2))
 			sc(SYS_sleep, below(3), 0, 0);
-		if ((r = sc(SYS_kill, pid, next64(), 0)) != ERR_OK)
+		/* With failures injected it may have died of want of
+		 * memory already. */
+		r = sc(SYS_kill, pid, next64(), 0);
+		if (r != ERR_OK && !(injecting && r == ERR_NOTEXIST))
 			fail("kill of a live grandchild (variant %d): got %ld",
 			     v, r);
 	}
 	want = killed || v == GC_FAULT || v == GC_KILL_SELF ? -1 : status;
-	if (reap(pid, &got) && got != want)
+	if (reap(pid, &got) && !status_ok(got, want))
 		fail("grandchild (variant %d) exited with %d, want %d", v, got,
 		     want);
 	if (v == GC_FAULT)
@@ -1309,7 +1359,7 @@ static void op_spawn(void)
 	}
 	expect(r, true, 0, "spawn");
 	check_pid(r, "spawn");
-	if (reap(r, &got) && got != a.status)
+	if (reap(r, &got) && !status_ok(got, a.status))
 		fail("\"%.40s\" exited with %d", strbuf, got);
 }
 
@@ -1387,15 +1437,15 @@ static void one_op(void)
 	}
 }
 
-/* A fuzzing child: n calls, then its record to the parent. Only the
- * report pipe stays open (no console, no runner's pipe: random writes
- * must not reach them). */
-static __attribute__((noreturn)) void fuzz_child(int index, long n)
+/* Fuzzing child index of generation gen: n calls, then its record to the
+ * parent. Only the report pipe stays open (no console, no runner's pipe:
+ * random writes must not reach them). */
+static __attribute__((noreturn)) void fuzz_child(int gen, int index, long n)
 {
 	long meminfo_at;
 
 	child = index;
-	rng = splitmix(seed * NCHILDREN + index) | 1;
+	rng = splitmix((seed * NCHILDREN + index) ^ (uint64_t)gen << 48) | 1;
 	mypid = getpid();
 	for (int fd = 0; fd < NUM_FILES; fd++)
 		if (fd != report_fd)
@@ -1413,7 +1463,11 @@ static __attribute__((noreturn)) void fuzz_child(int index, long n)
 		one_op();
 	}
 	check_canaries("at the end");
-	rec = (struct record){.calls = calls, .faults = faults, .kills = kills};
+	rec = (struct record){.calls = calls,
+			      .faults = faults,
+			      .kills = kills,
+			      .retries = retries,
+			      .starved = starved};
 	send(&rec);
 	exit(0);
 }
@@ -1424,12 +1478,12 @@ static __attribute__((noreturn)) void fuzz_child(int index, long n)
 static void read_params(void)
 {
 	char buf[128], *s;
-	int fd = open("FUZZ", FS_RDONLY, EMPTY_MODE);
+	int fd = AGAIN(open("FUZZ", FS_RDONLY, EMPTY_MODE));
 	long n;
 
 	if (fd < 0)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = AGAIN(read(fd, buf, sizeof(buf) - 1));
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	if ((s = strstr(buf, "seed=")) && s[5] >= '0' && s[5] <= '9')
@@ -1450,16 +1504,16 @@ static void read_layout(void)
 	uint64_t phoff;
 	uint16_t phnum;
 	struct seg *s;
-	int fd = open(prog, FS_RDONLY, EMPTY_MODE);
+	int fd = AGAIN(open(prog, FS_RDONLY, EMPTY_MODE));
 
-	if (fd < 0 || read(fd, eh, sizeof(eh)) != sizeof(eh))
+	if (fd < 0 || AGAIN(read(fd, eh, sizeof(eh))) != sizeof(eh))
 		error("cannot read my ELF header from \"%s\"", prog);
 	memcpy(&phoff, eh + 32, sizeof(phoff));
 	memcpy(&phnum, eh + 56, sizeof(phnum));
 	for (uint64_t at = sizeof(eh); at < phoff; at++)
-		assert(read(fd, eh, 1) == 1);
+		assert(AGAIN(read(fd, eh, 1)) == 1);
 	for (int i = 0; i < phnum; i++) {
-		assert(read(fd, &ph, sizeof(ph)) == sizeof(ph));
+		assert(AGAIN(read(fd, &ph, sizeof(ph))) == sizeof(ph));
 		if (ph.type != 1 /* PT_LOAD */)
 			continue;
 		s = ph.flags & 1 ? &text : ph.flags & 2 ? &data : &rodata;
@@ -1484,21 +1538,68 @@ static bool read_record(int fd)
 	long n;
 
 	while (got < sizeof(rec) &&
-	       (n = read(fd, (char *)&rec + got, sizeof(rec) - got)) > 0)
+	       (n = AGAIN(read(fd, (char *)&rec + got, sizeof(rec) - got))) > 0)
 		got += n;
 	return got == sizeof(rec);
+}
+
+/* What the fuzzing children reported, summed over every generation. */
+struct totals {
+	long calls, faults, kills, retries, starved;
+	int bad_status, lost; /* children that failed; that left no record */
+	char first[sizeof(rec.msg)]; /* the first failure reported */
+};
+
+/* Run generation gen of NCHILDREN fuzzing children, sharing n calls, and
+ * add what they report to t. */
+static void run_generation(int gen, long n, struct totals *t)
+{
+	int rep[2], status, records = 0;
+
+	assert(AGAIN(pipe(rep)) == ERR_OK);
+	report_fd = rep[1];
+	for (int i = 0; i < NCHILDREN; i++) {
+		int pid = AGAIN(fork());
+		if (pid == 0)
+			fuzz_child(gen, i, n / NCHILDREN + (i < n % NCHILDREN));
+		assert(pid > 0);
+	}
+	close(rep[1]);
+	while (read_record(rep[0])) {
+		if (rec.failed && t->first[0] == '\0')
+			memcpy(t->first, rec.msg, sizeof(t->first));
+		if (rec.failed)
+			continue;
+		records++;
+		t->calls += rec.calls;
+		t->faults += rec.faults;
+		t->kills += rec.kills;
+		t->retries += rec.retries;
+		t->starved += rec.starved;
+	}
+	close(rep[0]);
+	starved = 0;
+	for (int i = 0; i < NCHILDREN; i++) {
+		assert(AGAIN(wait(-1, &status)) > 0);
+		t->bad_status += !status_ok(status, 0);
+	}
+	t->starved += starved;
+	t->lost += NCHILDREN - records - (int)starved;
 }
 
 int main(int argc, char **argv)
 {
 	struct sys_info si;
-	size_t free0, kill0;
-	long total = 0, nfaults = 0, nkills = 0;
-	int rep[2], status, records = 0, bad_status = 0, anchor = 0;
-	char first[sizeof(rec.msg)] = "";
+	struct totals t = {0};
+	size_t free0, kill0, kill_growth;
+	int anchor = 0, gens = 0;
+	long batch = ncalls;
 
 	if (argc >= 2 && strcmp(argv[1], "exit") == 0)
 		return argc >= 3 ? atoi(argv[2]) : 0;
+	injecting = true; /* until info() says: retries cost nothing else */
+	assert(AGAIN(info(&si)) == ERR_OK);
+	injecting = si.failinject != 0;
 	strncpy(prog, argv[0], sizeof(prog) - 1);
 	read_params();
 	read_layout();
@@ -1508,50 +1609,46 @@ int main(int argc, char **argv)
 	anchors[3] = brk;
 	anchors[4] = (uintptr_t)&anchor;
 	anchors[5] = USTACK_UPPERBOUND - 1;
-	assert(info(&si) == ERR_OK);
+	assert(AGAIN(info(&si)) == ERR_OK);
 	max_heap = si.total_pages * PAGE_SIZE;
 	free0 = si.free_pages;
 	kill0 = si.num_kill;
-	assert(pipe(rep) == ERR_OK);
-	report_fd = rep[1];
-	for (int i = 0; i < NCHILDREN; i++) {
-		int pid = fork();
-		if (pid == 0)
-			fuzz_child(i, ncalls / NCHILDREN +
-					  (i < ncalls % NCHILDREN));
-		assert(pid > 0);
-	}
-	close(rep[1]);
-	while (read_record(rep[0])) {
-		if (rec.failed && first[0] == '\0')
-			memcpy(first, rec.msg, sizeof(first));
-		if (rec.failed)
-			continue;
-		records++;
-		total += rec.calls;
-		nfaults += rec.faults;
-		nkills += rec.kills;
-	}
-	close(rep[0]);
-	for (int i = 0; i < NCHILDREN; i++) {
-		assert(wait(-1, &status) > 0);
-		bad_status += status != 0;
-	}
+	/* With failures injected, children killed for want of memory take
+	 * their calls with them: new generations make up the rest, in
+	 * smaller shares while none lives to the end of its share. */
+	do {
+		long before = t.calls, left = ncalls - t.calls;
+
+		run_generation(gens++, batch < left ? batch : left, &t);
+		if (t.calls == before && batch > 8 * NCHILDREN)
+			batch /= 2;
+	} while (injecting && t.first[0] == '\0' && t.calls < ncalls &&
+		 gens < GENERATIONS);
 	assert(wait(-1, NULL) == ERR_CHILD);
-	if (first[0] != '\0')
-		error("fuzz: %s", first);
-	if (bad_status || records != NCHILDREN)
-		error("fuzz: %d children failed, %d reported", bad_status,
-		      records);
-	assert(info(&si) == ERR_OK);
-	if (si.num_kill - kill0 != (size_t)nfaults)
+	if (t.first[0] != '\0')
+		error("fuzz: %s", t.first);
+	if (t.bad_status || t.lost)
+		error("fuzz: %d children failed, %d left no report",
+		      t.bad_status, t.lost);
+	assert(AGAIN(info(&si)) == ERR_OK);
+	/* Kills for a fault: the grandchildren's; with failures injected
+	 * also the processes starved of memory, whose own counts may have
+	 * died with them. */
+	kill_growth = si.num_kill - kill0;
+	if (injecting ? kill_growth < (size_t)t.faults
+		      : kill_growth != (size_t)t.faults)
 		error("fuzz: num_kill grew by %zu, %ld grandchildren faulted",
-		      si.num_kill - kill0, nfaults);
+		      kill_growth, t.faults);
 	if (si.free_pages != free0)
 		error("fuzz: %ld pages leaked",
 		      (long)free0 - (long)si.free_pages);
+	if (injecting)
+		printf("fuzz: failures injected: %d generations of children, "
+		       "%ld calls made again, %ld processes killed for want of "
+		       "memory\n",
+		       gens, t.retries + retries, t.starved);
 	pass("fuzz: %ld calls, seed %lu, %ld children killed (%ld for a "
 	     "fault, %ld by kill)",
-	     total, seed, nfaults + nkills, nfaults, nkills);
+	     t.calls, seed, t.faults + t.kills, t.faults, t.kills);
 	return 0;
 }

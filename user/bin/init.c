@@ -1,8 +1,9 @@
 /* init, the first process. Its argv holds the words of the kernel command
  * line (argv[0] is "init"). With the word "runtests" it is the test runner
  * ("start=K" skips the first K tests, "test=NAME" runs only that one,
- * "timeout=S" gives each test S seconds instead of 30); otherwise it keeps a
- * shell running,
+ * "timeout=S" gives each test S seconds instead of 30; with a word
+ * "failinject=..." it judges each test as the injected-failure column
+ * does, see judge_failinject); otherwise it keeps a shell running,
  * starting a new one whenever it dies. The kernel powers the machine off
  * with init's exit status. */
 #include <lib/stdio.h>
@@ -13,6 +14,7 @@
 #define TESTS_MAX (32 * 1024)
 #define STACK_PREFAULT (16 * 1024)
 #define TIMEOUT_DEFAULT_S 30
+#define EXEC_TRIES 10 /* more execs of a test, under injected failures */
 
 /* What the runner saw in one test's output. */
 struct outcome {
@@ -21,9 +23,17 @@ struct outcome {
 	bool line_start; /* the last byte ended a line */
 };
 
+/* What the kernel holds for everyone: each test must leave it as it was. */
+struct census {
+	long free_pages;
+	long kmalloc_objects[SYS_INFO_KMALLOC_CLASSES];
+	long injected; /* failures injected so far */
+};
+
 static char test_list[TESTS_MAX];
 static long timeout_s = TIMEOUT_DEFAULT_S;
 static const char *only_test; /* test=NAME, or NULL for all of TESTS */
+static bool failinject;	      /* the kernel injects failures */
 
 /* Start sh and wait until it exits, reaping the orphans handed to init on
  * the way; forever. Exits 1 if sh cannot be started. */
@@ -89,7 +99,12 @@ static int start_test(const char *name, int *out)
 		dup(fds[1]);
 		close(fds[0]);
 		close(fds[1]);
+		/* Under injected failures, again while loading it fails for
+		 * memory: the test itself should meet the failures. */
 		err = exec(name);
+		for (int i = 0;
+		     failinject && err == ERR_NOMEM && i < EXEC_TRIES; i++)
+			err = exec(name);
 		printf("ERROR: init: cannot exec %s: %s\n", name,
 		       strerror(err));
 		exit(127);
@@ -182,13 +197,52 @@ static bool reap_all(int watchdog)
 	return fired;
 }
 
-/* Print test n's result line, "ok N name" or "not ok N name # reason"
- * (docs/testing.md). Return: whether it passed. */
-static bool judge(int n, const char *name, int status, const struct outcome *o,
-		  long leaked, bool timed_out)
+/* Fill *c with the kernel's counts now. */
+static void take_census(struct census *c)
 {
-	if (!o->line_start)
-		printf("\n");
+	struct sys_info si;
+
+	info(&si);
+	c->free_pages = (long)si.free_pages;
+	for (int i = 0; i < SYS_INFO_KMALLOC_CLASSES; i++)
+		c->kmalloc_objects[i] = (long)si.kmalloc_objects[i];
+	c->injected = (long)si.num_injected;
+}
+
+/* Write in why (size bytes) what a test left behind between censuses
+ * before and after: "leaked N kmalloc objects (class S)", S the class's
+ * largest object in bytes, or else "leaked N pages" (a kmalloc object
+ * left behind often holds a page too: it is the cause, so it comes first).
+ * Return: whether it left anything. */
+static bool leaked(const struct census *before, const struct census *after,
+		   char *why, size_t size)
+{
+	long pages = before->free_pages - after->free_pages;
+
+	for (int i = 0; i < SYS_INFO_KMALLOC_CLASSES; i++) {
+		long n = after->kmalloc_objects[i] - before->kmalloc_objects[i];
+
+		if (n != 0) {
+			snprintf(why, size,
+				 "leaked %ld kmalloc objects (class %d)", n,
+				 16 << i);
+			return true;
+		}
+	}
+	if (pages != 0) {
+		snprintf(why, size, "leaked %ld pages", pages);
+		return true;
+	}
+	return false;
+}
+
+/* Print test n's result line, "ok N name" or "not ok N name # reason"
+ * (docs/testing.md), by the test's own verdict: exit status 0, "passed"
+ * and no "ERROR" printed, nothing leaked (leak: its description, or
+ * NULL). Return: whether it passed. */
+static bool judge(int n, const char *name, int status, const struct outcome *o,
+		  const char *leak, bool timed_out)
+{
 	if (timed_out)
 		printf("not ok %d %s # timed out after %ld s\n", n, name,
 		       timeout_s);
@@ -198,21 +252,35 @@ static bool judge(int n, const char *name, int status, const struct outcome *o,
 		printf("not ok %d %s # no 'passed'\n", n, name);
 	else if (o->error)
 		printf("not ok %d %s # printed ERROR\n", n, name);
-	else if (leaked != 0)
-		printf("not ok %d %s # leaked %ld pages\n", n, name, leaked);
+	else if (leak)
+		printf("not ok %d %s # %s\n", n, name, leak);
 	else
 		printf("ok %d %s\n", n, name);
-	return !timed_out && status == 0 && o->passed && !o->error &&
-	       leaked == 0;
+	return !timed_out && status == 0 && o->passed && !o->error && !leak;
 }
 
-/* Return: the free physical pages now. */
-static long free_pages(void)
+/* The judgement under injected failures (failinject=): a test's own
+ * checks fail when a fork or a pipe it relies on gets ERR_NOMEM, so its
+ * status and output are not asked. It passes when it ended within its
+ * time, by exit (any status) or by a kill (the kernel printed the reason),
+ * and left no page and no kmalloc object behind; a panic ends the boot
+ * instead, and the runner fails the test that was running. Prints test
+ * n's result line after a comment line of what the test met.
+ * Return: whether it passed. */
+static bool judge_failinject(int n, const char *name, int status,
+			     const char *leak, bool timed_out, long injected)
 {
-	struct sys_info si;
-
-	info(&si);
-	return (long)si.free_pages;
+	printf("# failinject: %s ended with status %d, %ld failures "
+	       "injected\n",
+	       name, status, injected);
+	if (timed_out)
+		printf("not ok %d %s # timed out after %ld s\n", n, name,
+		       timeout_s);
+	else if (leak)
+		printf("not ok %d %s # %s\n", n, name, leak);
+	else
+		printf("ok %d %s\n", n, name);
+	return !timed_out && !leak;
 }
 
 /* Run test n, name, wait for it and every orphan it left, and judge it by
@@ -220,11 +288,13 @@ static long free_pages(void)
  * Return: whether it passed. */
 static bool run_test(int n, const char *name)
 {
-	long before = free_pages();
+	struct census before, after;
 	struct outcome o;
 	int fd, pid, status, watchdog;
-	bool timed_out;
+	bool timed_out, left;
+	char leak[64];
 
+	take_census(&before);
 	printf("# run %d %s\n", n, name);
 	/* The watchdog first: a test that counts live processes must find
 	 * the same number all the way through. */
@@ -241,7 +311,15 @@ static bool run_test(int n, const char *name)
 	if (wait(pid, &status) != pid)
 		status = -1;
 	timed_out = reap_all(watchdog);
-	return judge(n, name, status, &o, before - free_pages(), timed_out);
+	take_census(&after);
+	left = leaked(&before, &after, leak, sizeof(leak));
+	if (!o.line_start)
+		printf("\n");
+	if (failinject)
+		return judge_failinject(n, name, status, left ? leak : NULL,
+					timed_out,
+					after.injected - before.injected);
+	return judge(n, name, status, &o, left ? leak : NULL, timed_out);
 }
 
 /* The number of names (non-empty lines) in list. */
@@ -294,6 +372,13 @@ static int run_tests(long start)
 		else
 			failed++;
 	}
+	if (failinject) {
+		struct census now;
+
+		take_census(&now);
+		printf("# failinject: %ld failures injected in all\n",
+		       now.injected);
+	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed;
 }
@@ -312,6 +397,8 @@ int main(int argc, char **argv)
 			only_test = argv[i] + 5;
 		else if (strncmp(argv[i], "timeout=", 8) == 0)
 			timeout_s = strtol(argv[i] + 8, NULL, 10);
+		else if (strncmp(argv[i], "failinject=", 11) == 0)
+			failinject = true;
 	}
 	if (runtests)
 		exit(run_tests(start) != 0);

@@ -1,8 +1,10 @@
 /* The system calls, as the course's programs know them. Every call returns
  * the codes listed with it; the kernel returns exactly those. A pointer that
  * is NULL, in the kernel half, unmapped, or read-only where the kernel must
- * write, always gives ERR_FAULT; the caller lives on. The structures and
- * flags passed are in lib/abi.h, shared with the kernel. Stubs: user/arch/. */
+ * write, always gives ERR_FAULT; the caller lives on. A good buffer whose
+ * page (never touched, or shared copy-on-write) finds no frame gives
+ * ERR_NOMEM. The structures and flags passed are in lib/abi.h, shared with
+ * the kernel. Stubs: user/arch/. */
 #ifndef LIB_USYSCALL_H
 #define LIB_USYSCALL_H
 
@@ -37,8 +39,8 @@ int exec(const char *args);
  * Wait for the child pid (-1: any child) to exit and reap it; store its exit
  * status (the whole int; -1 if it was killed) in *status unless status is
  * NULL. Return: the child's pid; ERR_CHILD - no such child of the caller (or
- * no child at all for -1); ERR_FAULT - status is a bad pointer (the child is
- * left unreaped).
+ * no child at all for -1); ERR_FAULT - status is a bad pointer, ERR_NOMEM -
+ * out of memory for its page (either way the child is left unreaped).
  */
 int wait(int pid, int *status);
 /*
@@ -67,26 +69,30 @@ int close(int fd);
  * most; a pipe blocks while empty and has writers.
  * Return: bytes read, 0 at end of file or of a pipe whose writers are all
  * closed; ERR_FAULT - buf is bad; ERR_INVAL - fd is not open for reading, or
- * count is negative as an ssize_t.
+ * count is negative as an ssize_t; ERR_NOMEM - out of memory for buf's first
+ * page (nothing is read).
  */
 ssize_t read(int fd, void *buf, size_t count);
 /*
  * Write count bytes from buf to fd; a pipe blocks while full.
  * Return: bytes written; ERR_FAULT - buf is bad; ERR_INVAL - fd is not open
  * for writing, or count is negative as an ssize_t; ERR_END - fd is a pipe
- * whose read end is closed everywhere.
+ * whose read end is closed everywhere; ERR_NOMEM - out of memory for buf's
+ * first page (nothing is written).
  */
 ssize_t write(int fd, const void *buf, size_t count);
 /*
  * Fill *dirent with the next entry of the directory fd.
  * Return: ERR_OK; ERR_END - no more entries; ERR_FAULT - dirent is bad;
- * ERR_INVAL - fd is not open; ERR_FTYPE - fd is not a directory.
+ * ERR_INVAL - fd is not open; ERR_FTYPE - fd is not a directory; ERR_NOMEM -
+ * out of memory for dirent's page.
  */
 int readdir(int fd, struct dirent *dirent);
 /*
  * Fill *stat with the type, inode number and size of the file fd.
  * Return: ERR_OK; ERR_FAULT - stat is bad; ERR_INVAL - fd is not open or is
- * not an initrd file or directory (the console, a pipe).
+ * not an initrd file or directory (the console, a pipe); ERR_NOMEM - out of
+ * memory for stat's page.
  */
 int fstat(int fd, struct stat *stat);
 /*
@@ -111,7 +117,8 @@ int dup(int fd);
  * free fds. Return: ERR_OK; ERR_FAULT - fds is bad; ERR_NOMEM - out of memory.
  */
 int pipe(int *fds);
-/* Fill *info with the system's counters. Return: ERR_OK; ERR_FAULT. */
+/* Fill *info with the system's counters. Return: ERR_OK; ERR_FAULT;
+ * ERR_NOMEM - out of memory for info's page. */
 int info(struct sys_info *info);
 /* Power the machine off (QEMU exits with status 0). */
 void halt(void);
@@ -139,7 +146,7 @@ int kill(int pid);
  * a loop, since pid may grow meanwhile); ERR_NOTEXIST - no process pid, or
  * it has exited (a zombie has no memory); ERR_FAULT - the picture fits in
  * len, but the bytes it needs at buf are not all writable memory of the
- * caller.
+ * caller; ERR_NOMEM - out of memory for a page of buf.
  */
 ssize_t vmmap(int pid, void *buf, size_t len);
 
