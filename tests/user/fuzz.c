@@ -12,7 +12,12 @@
  * by the grandchildren killed for a fault, and the free pages are back.
  * Seed and number of calls: the initrd file FUZZ ("seed=S n=N", from
  * `make fuzz SEED= N=`), else DEFAULT_SEED and DEFAULT_CALLS. The program
- * run as "fuzz exit S" exits with status S at once: spawn and exec use it. */
+ * run as "fuzz exit S" exits with status S at once: spawn and exec use it.
+ * Run as "fuzz storm S N" (by fuzz_storm, beside other fuzzers) it takes
+ * seed S and N calls from argv, prints on fd 1 "@child PID CHILD" for each
+ * child and "@calls K" as its children make calls, and leaves out the
+ * checks of system-wide counters (num_kill, free pages), which the other
+ * fuzzers move too. */
 #include <lib/stddef.h>
 #include <lib/syscall-num.h>
 #include <lib/test.h>
@@ -37,6 +42,8 @@ int main(int argc, char **argv);
 #define NCANARY 256
 #define BURST 24 /* calls a grandchild makes before it exits */
 #define UNLIMITED ((size_t)-1)
+#define PROGRESS (-1)	    /* record.failed of a progress record */
+#define PROGRESS_CALLS 100 /* calls between two progress records */
 #define BIT(err) (1u << -(err))
 
 #if defined(__x86_64__)
@@ -92,6 +99,8 @@ static char prog[32]; /* our own name, argv[0] */
 static uint64_t rng;
 static int child, mypid, report_fd = -1;
 static bool grandchild; /* pipes are shared with the parent: no pipe I/O */
+static bool storm;	/* run by fuzz_storm: progress records, no global checks */
+static long reported;	/* calls a progress record has counted */
 static long calls, faults, kills, last_pid;
 static long last_nr;
 static uint64_t last_arg[3];
@@ -1387,6 +1396,16 @@ static void one_op(void)
 	}
 }
 
+/* In a storm, send the calls made since the last progress record. */
+static void progress(void)
+{
+	struct record r = {.failed = PROGRESS, .calls = calls - reported};
+
+	if (storm && r.calls > 0)
+		send(&r);
+	reported = calls;
+}
+
 /* A fuzzing child: n calls, then its record to the parent. Only the
  * report pipe stays open (no console, no runner's pipe: random writes
  * must not reach them). */
@@ -1411,7 +1430,10 @@ static __attribute__((noreturn)) void fuzz_child(int index, long n)
 			meminfo_at = -1;
 		}
 		one_op();
+		if (calls - reported >= PROGRESS_CALLS)
+			progress();
 	}
+	progress();
 	check_canaries("at the end");
 	rec = (struct record){.calls = calls, .faults = faults, .kills = kills};
 	send(&rec);
@@ -1500,7 +1522,13 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "exit") == 0)
 		return argc >= 3 ? atoi(argv[2]) : 0;
 	strncpy(prog, argv[0], sizeof(prog) - 1);
-	read_params();
+	if (argc >= 4 && strcmp(argv[1], "storm") == 0) {
+		storm = true;
+		seed = (unsigned long)strtol(argv[2], NULL, 0);
+		ncalls = strtol(argv[3], NULL, 0);
+	} else {
+		read_params();
+	}
 	read_layout();
 	anchors[0] = (uintptr_t)main;
 	anchors[1] = (uintptr_t) "a string in rodata";
@@ -1520,9 +1548,15 @@ int main(int argc, char **argv)
 			fuzz_child(i, ncalls / NCHILDREN +
 					  (i < ncalls % NCHILDREN));
 		assert(pid > 0);
+		if (storm)
+			printf("@child %d %d\n", getpid(), pid);
 	}
 	close(rep[1]);
 	while (read_record(rep[0])) {
+		if (rec.failed == PROGRESS) {
+			printf("@calls %ld\n", rec.calls);
+			continue;
+		}
 		if (rec.failed && first[0] == '\0')
 			memcpy(first, rec.msg, sizeof(first));
 		if (rec.failed)
@@ -1544,10 +1578,10 @@ int main(int argc, char **argv)
 		error("fuzz: %d children failed, %d reported", bad_status,
 		      records);
 	assert(info(&si) == ERR_OK);
-	if (si.num_kill - kill0 != (size_t)nfaults)
+	if (!storm && si.num_kill - kill0 != (size_t)nfaults)
 		error("fuzz: num_kill grew by %zu, %ld grandchildren faulted",
 		      si.num_kill - kill0, nfaults);
-	if (si.free_pages != free0)
+	if (!storm && si.free_pages != free0)
 		error("fuzz: %ld pages leaked",
 		      (long)free0 - (long)si.free_pages);
 	pass("fuzz: %ld calls, seed %lu, %ld children killed (%ld for a "
