@@ -3,7 +3,8 @@
  * storm kills some of them at random moments -- a fuzzer and its children,
  * one of its children, or the fuzzer alone (its children orphaned to init)
  * -- and starts a new fuzzer for each one that ends, until the fuzzers have
- * made the calls asked for. Every fuzzer prints on one pipe "@child P C"
+ * made the calls asked for. A disturbed fuzzer that does not end within
+ * GRACE calls is killed with its children. Every fuzzer prints on one pipe "@child P C"
  * for each child it forks and "@calls K" as its children make calls (so
  * the calls of killed fuzzers count too); a ticker process writes "@tick"
  * on it every TICK_MS, so that the storm never waits long for a line.
@@ -23,6 +24,7 @@
 #define DEFAULT_CALLS 100000
 #define TICK_MS 20
 #define KILL_EVERY 3000 /* calls between two kills, on average */
+#define GRACE 6000	/* calls a disturbed fuzzer gets to end by itself */
 #define SETTLE_MS 30000 /* time orphans get to end */
 #define NCHILD 4	/* children per fuzzer (fuzz.c's NCHILDREN) */
 
@@ -32,6 +34,8 @@ struct fuzzer {
 	int child[NCHILD];
 	int nchild;
 	bool disturbed; /* the storm killed it or one of its children */
+	bool ended;	/* the storm killed it, and its children */
+	long since;	/* the calls when it was disturbed */
 };
 
 static struct fuzzer slot[NFUZZERS];
@@ -166,6 +170,15 @@ static bool take_input(int rd)
 	return true;
 }
 
+/* Kill fuzzer f and its children. */
+static void end_fuzzer(struct fuzzer *f)
+{
+	kill(f->pid);
+	for (int i = 0; i < f->nchild; i++)
+		kill(f->child[i]);
+	f->ended = true;
+}
+
 /* Once the calls pass next_kill, kill a fuzzer at random: with its
  * children, one child, or alone; the next kill comes 0 to 2 KILL_EVERY
  * calls later. */
@@ -178,19 +191,31 @@ static void maybe_kill(void)
 		return;
 	next_kill = calls + (long)below(2 * KILL_EVERY);
 	f->disturbed = true;
+	f->since = calls;
 	if (how == 1 && f->nchild > 0) {
 		kill(f->child[below(f->nchild)]);
 		kills_child++;
 		return;
 	}
-	kill(f->pid);
 	if (how == 0) {
-		for (int i = 0; i < f->nchild; i++)
-			kill(f->child[i]);
+		end_fuzzer(f);
 		kills_all++;
 	} else {
+		kill(f->pid);
 		kills_alone++;
 	}
+}
+
+/* End each disturbed fuzzer that has not ended in GRACE calls, or at all
+ * once the calls are made: one whose child was killed waits for its
+ * report pipe's end of file, which an orphaned grandchild waiting to be
+ * killed by that child holds open. */
+static void end_stragglers(void)
+{
+	for (int i = 0; i < NFUZZERS; i++)
+		if (slot[i].pid && slot[i].disturbed && !slot[i].ended &&
+		    (calls - slot[i].since > GRACE || calls >= target))
+			end_fuzzer(&slot[i]);
 }
 
 /* Reap the fuzzers that have exited (no memory left: vmmap says so), and
@@ -274,6 +299,7 @@ int main(void)
 			error("fuzz_storm: the pipe closed");
 		if (calls < target)
 			maybe_kill();
+		end_stragglers();
 		live -= reap_ended();
 	}
 	kill(ticker);
