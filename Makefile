@@ -111,7 +111,7 @@ include tests/bench/linux/linux.mk
 # (QEMU_MODULES, arch/$(ARCH)/arch.mk; docs/boot.md).
 BOOT_FILES := $(KERNEL) $(USER_INITRD)
 
-.PHONY: all qemu print-qemu qemu-gdb gdb gdb-check check soak soak-smp test repeat clean deps help compile_commands.json
+.PHONY: all qemu print-qemu qemu-gdb gdb gdb-check check soak soak-smp soak-storm test repeat clean deps help compile_commands.json
 ## all: build build/ARCH[-eager]/kernel.elf and its initrd (the default)
 all: $(BOOT_FILES)
 
@@ -270,8 +270,9 @@ check: $(HOST_FORMATS:%=build/host/mm_test-%)
 	  build/host/mm_test-$$f $(MODEL_ARGS) || status=1; \
 	done; exit $$status
 
-## soak: the model test of every PTE format (soak-FORMAT), then soak-smp
-soak: $(HOST_FORMATS:%=soak-%) soak-smp
+## soak: the model test of every PTE format (soak-FORMAT), soak-smp,
+##       then soak-storm
+soak: $(HOST_FORMATS:%=soak-%) soak-smp soak-storm
 
 # The concurrency tests on every arch, SOAK_ROUNDS boots each, with CPUS=
 # CPUs really in parallel (make soak CPUS=4): tests/matrix.py's SOAK.
@@ -283,6 +284,16 @@ SOAK_TESTS ?= smp_stress|cow|cow_kernel|fork_wait|pipe|limits|fuzz
 soak-smp:
 	@$(RUNNER) --table soak --repeat $(SOAK_ROUNDS) CPUS=$(CPUS) \
 		'TESTS=$(SOAK_TESTS)'
+
+# The fuzz storm (tests/soak/fuzz_storm.c): tests/matrix.py's STORM, four
+# fuzzers at once at CPUS=4 among random kills and forks, STORM_CALLS calls
+# per arch from SEED; a boot may take 120 s plus 1 s per 250 calls.
+## knob STORM_CALLS: calls of make soak-storm's fuzzers, per arch
+STORM_CALLS ?= 100000
+## soak-storm: the fuzz storm on every arch at CPUS=4 (SEED=, STORM_CALLS=)
+soak-storm:
+	@$(RUNNER) --table storm TESTS=fuzz_storm STORM_CALLS=$(STORM_CALLS) \
+		TIMEOUT=$$((120 + $(STORM_CALLS) / 250))
 
 ## soak-%: the model test, SOAK_STEPS steps; % = x86_64, riscv, riscv-sv48
 soak-%: build/host/mm_test-%

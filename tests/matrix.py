@@ -67,6 +67,10 @@ CHECKS = {
                   "user suite complete"),
     "fork_chain": Check("fork_chain at MEM=8M", "runtests test=fork_chain",
                         "8M", None, "fork_chain at MEM=8M", None),
+    # The storm's time is bounded by the runner's TIMEOUT (make soak-storm
+    # scales it with STORM_CALLS), not by init's watchdog.
+    "storm": Check("the fuzz storm", "runtests test=fuzz_storm timeout=86400",
+                   None, "user ", None, None),
 }
 
 Column = namedtuple("Column", "arch cpus fork mem options checks")
@@ -111,7 +115,14 @@ SOAK = [
     Column("riscv", 2, "cow", "256M", (), USER),
 ]
 
-TABLES = {"test": COLUMNS, "soak": SOAK}
+# make soak-storm: four fuzzers at once among kills and forks
+# (tests/soak/fuzz_storm.c), on CPUs really in parallel.
+STORM = [
+    Column("x86_64", 4, "cow", "256M", (), ("storm",)),
+    Column("riscv", 4, "cow", "256M", (), ("storm",)),
+]
+
+TABLES = {"test": COLUMNS, "soak": SOAK, "storm": STORM}
 
 # The knobs that pick columns (narrow), as make spells them.
 NARROWING = ("ARCH", "CPUS", "FORK", "MEM", "RISCV_MODE", "OPTIONS")

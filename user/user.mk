@@ -12,6 +12,9 @@
 #                               seed and number of calls (default 1, 12000;
 #                               the initrd file FUZZ passes them on), and
 #                               FAILINJECT=rules under injected failures
+#   tests/soak/*.c              soak-only tests (fuzz_storm, make soak-storm):
+#                               in the initrd always, in TESTS only when a
+#                               word of TESTS names one exactly
 #
 # Each program becomes $(USER_BUILD)/<name>; the initrd holds them at its
 # root, by bare name, with a file TESTS naming the tests to run in order.
@@ -54,6 +57,7 @@ USER_LIB_SRCS := $(wildcard user/lib/*.c) $(USER_SHARED_SRCS) \
 USER_BIN_SRCS := $(wildcard user/bin/*.c)
 USER_BENCH_SRCS := $(wildcard tests/bench/*.c)
 USER_TEST_SRCS := $(sort $(wildcard tests/user/*.c))
+USER_SOAK_SRCS := $(sort $(wildcard tests/soak/*.c))
 ## knob EXTRA_TESTS: a folder whose *.c are built and run as tests too
 USER_EXTRA_SRCS := $(if $(EXTRA_TESTS),$(sort $(wildcard $(EXTRA_TESTS)/*.c)))
 
@@ -64,26 +68,29 @@ USER_CRT0 := $(call user_obj,$(USER_CRT0_SRC))
 USER_LIB_OBJS := $(call user_obj,$(USER_LIB_SRCS))
 USER_LIB := $(USER_BUILD)/libuser.a
 USER_OWN_OBJS := $(call user_obj,$(USER_BIN_SRCS) $(USER_BENCH_SRCS) \
-	$(USER_TEST_SRCS))
+	$(USER_TEST_SRCS) $(USER_SOAK_SRCS))
 USER_EXTRA_OBJS := $(patsubst $(EXTRA_TESTS)/%.c,$(USER_BUILD)/extra/%.o,\
 	$(USER_EXTRA_SRCS))
 USER_BIN_PROGS := $(call user_prog,$(USER_BIN_SRCS))
 USER_BENCH_PROGS := $(call user_prog,$(USER_BENCH_SRCS))
 USER_TEST_PROGS := $(call user_prog,$(USER_TEST_SRCS))
+USER_SOAK_PROGS := $(call user_prog,$(USER_SOAK_SRCS))
 USER_EXTRA_PROGS := $(call user_prog,$(USER_EXTRA_SRCS))
 USER_PROGS := $(USER_BIN_PROGS) $(USER_BENCH_PROGS) $(USER_TEST_PROGS) \
-	$(USER_EXTRA_PROGS)
+	$(USER_SOAK_PROGS) $(USER_EXTRA_PROGS)
 
 USER_NAMES := $(notdir $(USER_PROGS))
 ifneq ($(words $(USER_NAMES)),$(words $(sort $(USER_NAMES))))
 $(error two user programs share a name: $(sort $(USER_NAMES)))
 endif
 
-# The tests to run, ours then the extra ones, each sorted by name.
+# The tests to run, ours then the extra ones, each sorted by name, then
+# the soak-only ones TESTS names exactly.
 ## knob TESTS: only the user tests that match (a glob: 'fork*|pipe')
 TESTS ?= *
 USER_TEST_NAMES := $(shell for t in $(notdir $(USER_TEST_PROGS) \
-	$(USER_EXTRA_PROGS)); do case $$t in ($(TESTS)) echo $$t;; esac; done)
+	$(USER_EXTRA_PROGS)); do case $$t in ($(TESTS)) echo $$t;; esac; done) \
+	$(filter $(subst |, ,$(TESTS)),$(notdir $(USER_SOAK_PROGS)))
 
 .PHONY: user user-force
 ## user: the user programs and the initrd only
@@ -121,6 +128,7 @@ endef
 $(eval $(call user_link,$(USER_BIN_PROGS),$(USER_BUILD)/obj/user/bin,.c.o))
 $(eval $(call user_link,$(USER_BENCH_PROGS),$(USER_BUILD)/obj/tests/bench,.c.o))
 $(eval $(call user_link,$(USER_TEST_PROGS),$(USER_BUILD)/obj/tests/user,.c.o))
+$(eval $(call user_link,$(USER_SOAK_PROGS),$(USER_BUILD)/obj/tests/soak,.c.o))
 $(eval $(call user_link,$(USER_EXTRA_PROGS),$(USER_BUILD)/extra,.o))
 
 # Broken programs for tests/user/bad_elf.c, each a copy of echo cut short or
@@ -177,6 +185,10 @@ $(USER_BUILD)/FUZZ: user-force
 ## knob FAILINJECT: make fuzz under injected failures, e.g. alloc:seed=1,p=1/50
 FAILINJECT ?=
 
+# The fuzz storm's seed (SEED=, as for fuzz) and calls (STORM_CALLS).
+$(USER_BUILD)/STORM: user-force
+	$(call user_write,$@,'$(FUZZ_SEED) $(STORM_CALLS)')
+
 # make fuzz: the runner with the fuzzer alone, its watchdog scaled to N.
 .PHONY: fuzz
 ## fuzz: boot and run the syscall fuzzer alone (SEED=, N=, FAILINJECT=)
@@ -187,11 +199,12 @@ fuzz: $(KERNEL) $(USER_INITRD)
 
 # (user/user.mk too: a change of this recipe repacks)
 $(USER_INITRD): $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
-		$(USER_BUILD)/programs $(USER_BUILD)/FUZZ user/user.mk
+		$(USER_BUILD)/programs $(USER_BUILD)/FUZZ $(USER_BUILD)/STORM \
+		user/user.mk
 	@$(if $(Q),echo "  CPIO  $@")
 	$(Q)rm -rf $(USER_STAGE) && mkdir -p $(USER_STAGE)
 	$(Q)cp $(USER_PROGS) $(USER_BAD_ELFS) $(USER_BUILD)/TESTS \
-		$(USER_BUILD)/FUZZ $(USER_STAGE)/
+		$(USER_BUILD)/FUZZ $(USER_BUILD)/STORM $(USER_STAGE)/
 	$(Q)$(USER_STRIP) --strip-all $(addprefix $(USER_STAGE)/,$(USER_NAMES))
 	$(Q)cd $(USER_STAGE) && ls | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet >$(abspath $@)

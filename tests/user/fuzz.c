@@ -16,7 +16,12 @@
  * When the kernel injects failures (sys_info.failinject), a call that
  * gives ERR_NOMEM is made again, up to RETRIES times, and the model then
  * proves that the failed call changed nothing; a process may also be
- * killed for want of memory (status -1) wherever it touches a page. */
+ * killed for want of memory (status -1) wherever it touches a page.
+ * Run as "fuzz storm S N" (by fuzz_storm, beside other fuzzers) it takes
+ * seed S and N calls from argv, prints on fd 1 "@child PID CHILD" for each
+ * child and "@calls K" as its children make calls, and leaves out the
+ * checks of system-wide counters (num_kill, free pages), which the other
+ * fuzzers move too. */
 #include <lib/stddef.h>
 #include <lib/syscall-num.h>
 #include <lib/test.h>
@@ -43,6 +48,8 @@ int main(int argc, char **argv);
 #define RETRIES 64	/* attempts at a call that gives injected ERR_NOMEM */
 #define GENERATIONS 200 /* of children, at most, to make N calls */
 #define UNLIMITED ((size_t)-1)
+#define PROGRESS (-1)	   /* record.failed of a progress record */
+#define PROGRESS_CALLS 100 /* calls between two progress records */
 #define BIT(err) (1u << -(err))
 
 #if defined(__x86_64__)
@@ -101,6 +108,8 @@ static char prog[32]; /* our own name, argv[0] */
 static uint64_t rng;
 static int child, mypid, report_fd = -1;
 static bool grandchild; /* pipes are shared with the parent: no pipe I/O */
+static bool storm; /* run by fuzz_storm: progress records, no global checks */
+static long reported; /* calls a progress record has counted */
 static long calls, faults, kills, retries, starved, last_pid;
 static bool injecting; /* the kernel injects failures */
 static long last_nr;
@@ -1437,6 +1446,16 @@ static void one_op(void)
 	}
 }
 
+/* In a storm, send the calls made since the last progress record. */
+static void progress(void)
+{
+	struct record r = {.failed = PROGRESS, .calls = calls - reported};
+
+	if (storm && r.calls > 0)
+		send(&r);
+	reported = calls;
+}
+
 /* Fuzzing child index of generation gen: n calls, then its record to the
  * parent. Only the report pipe stays open (no console, no runner's pipe:
  * random writes must not reach them). */
@@ -1461,7 +1480,10 @@ static __attribute__((noreturn)) void fuzz_child(int gen, int index, long n)
 			meminfo_at = -1;
 		}
 		one_op();
+		if (calls - reported >= PROGRESS_CALLS)
+			progress();
 	}
+	progress();
 	check_canaries("at the end");
 	rec = (struct record){.calls = calls,
 			      .faults = faults,
@@ -1563,9 +1585,15 @@ static void run_generation(int gen, long n, struct totals *t)
 		if (pid == 0)
 			fuzz_child(gen, i, n / NCHILDREN + (i < n % NCHILDREN));
 		assert(pid > 0);
+		if (storm)
+			printf("@child %d %d\n", getpid(), pid);
 	}
 	close(rep[1]);
 	while (read_record(rep[0])) {
+		if (rec.failed == PROGRESS) {
+			printf("@calls %ld\n", rec.calls);
+			continue;
+		}
 		if (rec.failed && t->first[0] == '\0')
 			memcpy(t->first, rec.msg, sizeof(t->first));
 		if (rec.failed)
@@ -1601,7 +1629,13 @@ int main(int argc, char **argv)
 	assert(AGAIN(info(&si)) == ERR_OK);
 	injecting = si.failinject != 0;
 	strncpy(prog, argv[0], sizeof(prog) - 1);
-	read_params();
+	if (argc >= 4 && strcmp(argv[1], "storm") == 0) {
+		storm = true;
+		seed = (unsigned long)strtol(argv[2], NULL, 0);
+		ncalls = strtol(argv[3], NULL, 0);
+	} else {
+		read_params();
+	}
 	read_layout();
 	anchors[0] = (uintptr_t)main;
 	anchors[1] = (uintptr_t) "a string in rodata";
@@ -1635,11 +1669,11 @@ int main(int argc, char **argv)
 	 * also the processes starved of memory, whose own counts may have
 	 * died with them. */
 	kill_growth = si.num_kill - kill0;
-	if (injecting ? kill_growth < (size_t)t.faults
-		      : kill_growth != (size_t)t.faults)
+	if (!storm && (injecting ? kill_growth < (size_t)t.faults
+				 : kill_growth != (size_t)t.faults))
 		error("fuzz: num_kill grew by %zu, %ld grandchildren faulted",
 		      kill_growth, t.faults);
-	if (si.free_pages != free0)
+	if (!storm && si.free_pages != free0)
 		error("fuzz: %ld pages leaked",
 		      (long)free0 - (long)si.free_pages);
 	if (injecting)

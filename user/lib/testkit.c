@@ -9,6 +9,20 @@ ssize_t pipe_await(int fd)
 	return read(fd, &c, 1);
 }
 
+ssize_t read_small_file(const char *name, char *buf, size_t size)
+{
+	int fd = open(name, FS_RDONLY, EMPTY_MODE);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return fd;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
 bool fork_is_eager(void)
 {
 	struct sys_info si;

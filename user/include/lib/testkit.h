@@ -26,6 +26,9 @@ bool fork_is_eager(void);
 /* spawn the command line printf makes of fmt and the rest (at most 127
  * bytes), or fail the test naming it. Return: the child's pid. */
 int spawnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Read the initrd file name, at most size - 1 bytes, into buf and end it
+ * with a NUL. Return: the bytes read, or the error of open or read. */
+ssize_t read_small_file(const char *name, char *buf, size_t size);
 /* Touch bytes of stack below the caller now, so that later stack growth
  * takes no frames (e.g. during a measurement or a leak check). */
 void stack_prefault(size_t bytes);
