@@ -87,39 +87,65 @@ static int hold(size_t target, int r, int w)
 	return OK;
 }
 
+/* A cow child: once go says so, write index i into the byte it looks at
+ * in every page and check it back; then say so on done and keep its
+ * copies until release ends. Exits OK, or CORRUPT. */
+static __attribute__((noreturn)) void cow_child(volatile char *heap,
+						size_t pages, int i, int go,
+						int done, int release)
+{
+	char c;
+
+	(void)read(go, &c, 1);
+	for (size_t p = 0; p < pages; p++)
+		heap[p * PAGE_SIZE + 64 + i] = (char)(i + 1);
+	for (size_t p = 0; p < pages; p++)
+		if (heap[p * PAGE_SIZE + 64 + i] != (char)(i + 1) ||
+		    heap[p * PAGE_SIZE + 64 + (i + 1) % NCOW] != 0)
+			exit(CORRUPT);
+	(void)write(done, "d", 1);
+	close(done);
+	(void)read(release, &c, 1);
+	exit(OK);
+}
+
 /* "exhaust_mem cow PAGES": fill PAGES heap pages; fork NCOW children
  * that, once all exist, write their index into every byte they look at
- * in every page and check it back; reap them. Return: completed * 100 +
+ * in every page and check it back, and hold their copies until every one
+ * has finished or been killed, so that all of their copies are wanted at
+ * once whatever the scheduler does; reap them. Return: completed * 100 +
  * killed, or FAILED. */
 static int cow(size_t pages)
 {
 	volatile char *heap = touch(pages);
-	int go[2], status, completed = 0, killed = 0;
+	int go[2], done[2], release[2], status, completed = 0, killed = 0;
 	char c;
 
 	close_all_but(-1, -1);
-	if (pipe(go) != ERR_OK)
+	if (pipe(go) != ERR_OK || pipe(done) != ERR_OK ||
+	    pipe(release) != ERR_OK)
 		return FAILED;
 	for (int i = 0; i < NCOW; i++) {
 		int pid = fork();
 		if (pid < 0)
 			return FAILED;
-		if (pid > 0)
-			continue;
-		close(go[1]);
-		(void)read(go[0], &c, 1);
-		for (size_t p = 0; p < pages; p++)
-			heap[p * PAGE_SIZE + 64 + i] = (char)(i + 1);
-		for (size_t p = 0; p < pages; p++)
-			if (heap[p * PAGE_SIZE + 64 + i] != (char)(i + 1) ||
-			    heap[p * PAGE_SIZE + 64 + (i + 1) % NCOW] != 0)
-				exit(CORRUPT);
-		exit(OK);
+		if (pid == 0) {
+			close(go[1]);
+			close(done[0]);
+			close(release[1]);
+			cow_child(heap, pages, i, go[0], done[1], release[0]);
+		}
 	}
 	stack_prefault(
 	    PREFAULT); /* our stack's own copies, while frames are free */
 	close(go[0]);
 	close(go[1]);
+	close(done[1]);
+	close(release[0]);
+	/* Every child's end of done closes when it has finished or died. */
+	while (read(done[0], &c, 1) == 1)
+		;
+	close(release[1]);
 	for (int i = 0; i < NCOW; i++) {
 		if (wait(-1, &status) < 0)
 			return FAILED;
