@@ -13,9 +13,11 @@
 #include "mm/vpmap.h"
 
 /* Set *k to the kernel address of user address va of as, made present
- * and allowing access a: 0; ERR_NOMEM when no frame was left for it,
- * ERR_FAULT when the policy refuses otherwise (as's lock held). */
-static int user_byte(struct addrspace *as, vaddr_t va, enum access a, char **k)
+ * and allowing access a, for len bytes that one region must hold: 0;
+ * ERR_NOMEM when no frame was left for it, ERR_FAULT when no region holds
+ * them or the policy refuses otherwise (as's lock held). */
+static int user_byte(struct addrspace *as, vaddr_t va, size_t len,
+		     enum access a, char **k)
 {
 	vaddr_t page = ROUND_DOWN(va, PAGE_SIZE);
 	unsigned attempt = 0;
@@ -23,6 +25,8 @@ static int user_byte(struct addrspace *as, vaddr_t va, enum access a, char **k)
 	paddr_t pa;
 	unsigned perm;
 
+	if (!as_find_memregion(as, va, len))
+		return ERR_FAULT;
 	while (!vpmap_lookup(&as->pmap, page, &pa, &perm) ||
 	       (a == ACCESS_WRITE && !(perm & PERM_W))) {
 		v = mm_fault_resolve(as, va, a, attempt++);
@@ -57,9 +61,7 @@ static int copy_user_locked(struct addrspace *as, void *buf, uintptr_t uva,
 	while (n > 0) {
 		size_t chunk = page_chunk(uva, n);
 		char *u;
-		int err = as_find_memregion(as, uva, chunk)
-			      ? user_byte(as, uva, a, &u)
-			      : ERR_FAULT;
+		int err = user_byte(as, uva, chunk, a, &u);
 
 		if (err)
 			return err;
@@ -107,9 +109,7 @@ static int copy_str_locked(struct addrspace *as, char *dst, uintptr_t src,
 	while (done < size) {
 		size_t chunk = page_chunk(src + done, size - done);
 		char *u;
-		int err = as_find_memregion(as, src + done, 1)
-			      ? user_byte(as, src + done, ACCESS_READ, &u)
-			      : ERR_FAULT;
+		int err = user_byte(as, src + done, 1, ACCESS_READ, &u);
 		const char *nul;
 
 		if (err)
